@@ -1,0 +1,142 @@
+/**
+ * SQL is a value. This module is the only place SQL text is written.
+ *
+ * - `sql\`...\`` builds a fragment from literal template text and interpolated parts;
+ * - `ident()` is the single quoting function for identifiers;
+ * - `param()` is the single way a value gets in: always a bind parameter;
+ * - `castTo()` admits a type name from a URL only if it passes a strict alphabet.
+ *
+ * Interpolating anything else (a plain string, a number) is a type error and a runtime
+ * `TypeError`, so no string from a request can reach SQL text.
+ *
+ * Identifiers are quoted when the fragment is built, so `render()` only concatenates text and
+ * numbers the parameters (`$1`, `$2`, ...) in order of appearance.
+ */
+
+/** A bind parameter. Values travel as text (or null) with an unknown type: PostgreSQL infers it. */
+export class Param {
+  constructor(readonly value: string | null) {}
+}
+
+/** A quoted (possibly schema-qualified) identifier. */
+export class Ident {
+  /** @internal Use `ident()`. */
+  constructor(readonly quoted: string) {}
+}
+
+/** A fragment of SQL: literal text chunks and parameters, in order. */
+export class Sql {
+  /** @internal Use the `sql` tag. */
+  constructor(readonly chunks: readonly (string | Param)[]) {}
+  get isEmpty(): boolean {
+    return this.chunks.length === 0;
+  }
+}
+
+export type SqlPart = Sql | Ident | Param;
+
+function pushText(out: (string | Param)[], text: string): void {
+  if (text === "") return;
+  const last = out.length - 1;
+  if (last >= 0 && typeof out[last] === "string") out[last] = (out[last] as string) + text;
+  else out.push(text);
+}
+
+function pushPart(out: (string | Param)[], part: unknown): void {
+  if (part instanceof Sql) {
+    for (const c of part.chunks) typeof c === "string" ? pushText(out, c) : out.push(c);
+  } else if (part instanceof Ident) {
+    pushText(out, part.quoted);
+  } else if (part instanceof Param) {
+    out.push(part);
+  } else {
+    throw new TypeError(
+      `only sql fragments, ident() and param() may be interpolated into SQL, got ${typeof part}`,
+    );
+  }
+}
+
+/** The SQL tag: literal text from the source code, parts from `sql`, `ident`, `param`. */
+export function sql(strings: TemplateStringsArray, ...parts: SqlPart[]): Sql {
+  const out: (string | Param)[] = [];
+  for (let i = 0; i < strings.length; i++) {
+    pushText(out, strings[i]);
+    if (i < parts.length) pushPart(out, parts[i]);
+  }
+  return new Sql(out);
+}
+
+export const empty: Sql = new Sql([]);
+
+/** Quotes one name: doubles embedded quotes, drops NUL characters (PostgreSQL cannot store them). */
+export function quoteIdent(name: string): string {
+  return `"${name.replaceAll("\0", "").replaceAll('"', '""')}"`;
+}
+
+/**
+ * Identifier, each argument quoted separately and joined with dots:
+ * `ident("api", "items")` is `"api"."items"`; names may contain dots, quotes and unicode.
+ */
+export function ident(...names: string[]): Ident {
+  return new Ident(names.map(quoteIdent).join("."));
+}
+
+/** A bind parameter; numbers and booleans are sent as their text. */
+export function param(value: string | number | boolean | null): Param {
+  return new Param(value === null ? null : String(value));
+}
+
+/** Joins fragments with a separator (literal SQL from the source code). */
+export function join(parts: readonly SqlPart[], separator: Sql = sql`, `): Sql {
+  const out: (string | Param)[] = [];
+  parts.forEach((p, i) => {
+    if (i > 0) pushPart(out, separator);
+    pushPart(out, p);
+  });
+  return new Sql(out);
+}
+
+/**
+ * Type names that may come from a URL (`select=col::text`, `::character varying`, `::int4[]`):
+ * letters, digits, `_`, `$`, spaces, an optional `(n[,m])` modifier and `[]` suffixes.
+ */
+const SAFE_TYPE = /^[\p{L}_][\p{L}\p{N}_$ ]*(\(\s*\d+\s*(,\s*\d+\s*)?\))?(\[\])*$/u;
+
+export function isSafeTypeName(name: string): boolean {
+  return SAFE_TYPE.test(name);
+}
+
+/** `::type` for a type name that passes `isSafeTypeName`; throws otherwise. */
+export function castTo(typeName: string): Sql {
+  if (!isSafeTypeName(typeName)) throw new TypeError(`unsafe type name in cast: ${JSON.stringify(typeName)}`);
+  return new Sql([`::${typeName}`]);
+}
+
+/** A type name from the catalog (already formatted by PostgreSQL's `format_type`), as SQL text. */
+export function typeName(formatted: string): Sql {
+  // format_type output is PostgreSQL's own quoting of the type name; it never contains a
+  // statement separator or a comment, which we check to keep this fragment inert.
+  if (/[;\0]|--|\/\*/.test(formatted)) {
+    throw new TypeError(`unexpected type name: ${JSON.stringify(formatted)}`);
+  }
+  return new Sql([formatted]);
+}
+
+export interface RenderedSql {
+  readonly text: string;
+  readonly params: (string | null)[];
+}
+
+/** Numbers the parameters in order and returns the text with its parameter values. */
+export function render(q: Sql): RenderedSql {
+  let text = "";
+  const params: (string | null)[] = [];
+  for (const c of q.chunks) {
+    if (typeof c === "string") text += c;
+    else {
+      params.push(c.value);
+      text += `$${params.length}`;
+    }
+  }
+  return { text, params };
+}
