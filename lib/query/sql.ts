@@ -106,10 +106,15 @@ export function isSafeTypeName(name: string): boolean {
   return SAFE_TYPE.test(name);
 }
 
+/** A type name from the URL that passes `isSafeTypeName`, as SQL text; throws otherwise. */
+export function safeType(typeName: string): Sql {
+  if (!isSafeTypeName(typeName)) throw new TypeError(`unsafe type name in cast: ${JSON.stringify(typeName)}`);
+  return new Sql([typeName]);
+}
+
 /** `::type` for a type name that passes `isSafeTypeName`; throws otherwise. */
 export function castTo(typeName: string): Sql {
-  if (!isSafeTypeName(typeName)) throw new TypeError(`unsafe type name in cast: ${JSON.stringify(typeName)}`);
-  return new Sql([`::${typeName}`]);
+  return sql`::${safeType(typeName)}`;
 }
 
 /** A type name from the catalog (already formatted by PostgreSQL's `format_type`), as SQL text. */

@@ -232,6 +232,8 @@ export interface ApiRequest {
   /** The top-level range: limit/offset intersected with the `Range` header (GET only). */
   readonly topLevelRange: Range;
   readonly payload: Payload | null;
+  /** Columns to write / arguments to pass: from `columns=` or the payload's keys. */
+  readonly columns: ReadonlySet<string>;
   /** Accept, parsed and sorted by quality. */
   readonly accept: readonly MediaType[];
   readonly contentType: MediaType;

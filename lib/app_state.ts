@@ -1,0 +1,116 @@
+/**
+ * The state a running pgrst shares between requests: the current config and catalog (each an
+ * immutable snapshot, swapped atomically on reload), the database, the authenticator, logging.
+ */
+import type { Catalog } from "./catalog/types.ts";
+import type { AppConfig, LogLevel } from "./config/types.ts";
+import type { Database } from "./db/db.ts";
+import { Errors, PgrstError } from "./errors.ts";
+
+export interface AuthResult {
+  readonly role: string;
+  /** `request.jwt.claims` as JSON text. */
+  readonly claims: string;
+  /** A JWT role was used (not the anonymous role). */
+  readonly authenticated: boolean;
+}
+
+export type Authenticate = (authorization: string | null) => Promise<AuthResult>;
+
+const LEVELS: Record<LogLevel, number> = { crit: 0, error: 1, warn: 2, info: 3, debug: 4 };
+
+export interface LogSink {
+  /** Diagnostics (stderr). */
+  readonly err: (line: string) => void;
+  /** Access log (stdout). */
+  readonly out: (line: string) => void;
+}
+
+export class AppState {
+  #config: AppConfig;
+  #catalog: Catalog | null;
+  #retryAfter = 0;
+  readonly db: Database;
+  readonly sink: LogSink;
+  authenticate: Authenticate;
+
+  constructor(options: {
+    config: AppConfig;
+    db: Database;
+    catalog: Catalog | null;
+    sink: LogSink;
+    authenticate?: Authenticate;
+  }) {
+    this.#config = options.config;
+    this.#catalog = options.catalog;
+    this.db = options.db;
+    this.sink = options.sink;
+    this.authenticate = options.authenticate ?? anonymousOnly(() => this.#config);
+  }
+
+  get config(): AppConfig {
+    return this.#config;
+  }
+
+  get catalog(): Catalog | null {
+    return this.#catalog;
+  }
+
+  setConfig(config: AppConfig): void {
+    this.#config = config;
+  }
+
+  setCatalog(catalog: Catalog | null): void {
+    this.#catalog = catalog;
+  }
+
+  /** Seconds until the next reconnection attempt (the `Retry-After` of 503 responses). */
+  retryAfterSeconds(): number {
+    return this.#retryAfter;
+  }
+
+  setRetryAfter(seconds: number): void {
+    this.#retryAfter = seconds;
+  }
+
+  catalogError(): PgrstError {
+    return Errors.noSchemaCache();
+  }
+
+  log(level: LogLevel, message: string): void {
+    if (LEVELS[level] <= LEVELS[this.#config.logLevel]) this.sink.err(`${timestamp(new Date())}: ${message}`);
+  }
+
+  logError(e: unknown): void {
+    if (e instanceof PgrstError) this.log("error", JSON.stringify(e.body()));
+    else this.log("error", e instanceof Error ? (e.stack ?? e.message) : String(e));
+  }
+}
+
+/** `21/Nov/2026:13:32:31 +0000`, PostgREST's log timestamp. */
+export function timestamp(d: Date): string {
+  const months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+  const p = (n: number) => String(n).padStart(2, "0");
+  const off = -d.getTimezoneOffset();
+  const sign = off >= 0 ? "+" : "-";
+  const tz = `${sign}${p(Math.floor(Math.abs(off) / 60))}${p(Math.abs(off) % 60)}`;
+  return `${p(d.getDate())}/${months[d.getMonth()]}/${d.getFullYear()}:${p(d.getHours())}:${
+    p(d.getMinutes())
+  }:${p(d.getSeconds())} ${tz}`;
+}
+
+/** Until JWT support is wired in: anonymous requests only. */
+function anonymousOnly(config: () => AppConfig): Authenticate {
+  return (authorization) => {
+    const c = config();
+    if (authorization !== null && /^bearer /i.test(authorization) && c.jwtSecret === null) {
+      return Promise.reject(Errors.jwtSecretMissing());
+    }
+    if (c.dbAnonRole === null) return Promise.reject(Errors.jwtTokenRequired());
+    return Promise.resolve({
+      role: c.dbAnonRole,
+      claims: JSON.stringify({ role: c.dbAnonRole }),
+      authenticated: false,
+    });
+  };
+}

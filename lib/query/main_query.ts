@@ -1,0 +1,39 @@
+/**
+ * The statements of one request's transaction (PostgREST's `MainQuery`): the transaction settings,
+ * the optional pre-request call, the main statement and the optional count EXPLAIN.
+ */
+import type { AppConfig } from "../config/types.ts";
+import type { ActionPlan } from "../plan/types.ts";
+import type { ApiRequest } from "../request/types.ts";
+import { readPlanToCountQuery } from "./read.ts";
+import type { Sql } from "./sql.ts";
+import { explainCount, mainRead, shouldExplainCount, withMediaType } from "./statements.ts";
+
+export interface MainQuery {
+  readonly main: Sql | null;
+  readonly explain: Sql | null;
+}
+
+export function buildMainQuery(plan: ActionPlan, config: AppConfig, req: ApiRequest): MainQuery {
+  if (plan.kind === "noDb") return { main: null, explain: null };
+  const p = plan.plan;
+  switch (p.kind) {
+    case "read": {
+      const countQuery = readPlanToCountQuery(p.readPlan);
+      const main = mainRead({
+        plan: p.readPlan,
+        countQuery,
+        count: req.preferences.count,
+        maxRows: config.dbMaxRows,
+        range: req.topLevelRange,
+        handler: p.handler,
+      });
+      return {
+        main: withMediaType(p.media, main),
+        explain: shouldExplainCount(req.preferences.count) ? explainCount(countQuery) : null,
+      };
+    }
+    default:
+      return { main: null, explain: null };
+  }
+}

@@ -1,0 +1,204 @@
+/**
+ * The HTTP answer for a plan and its database result (PostgREST's `Response.actionResponse`):
+ * status rules (200/201/204/206/416), Content-Range, Content-Location, Location, Content-Type,
+ * Preference-Applied, and the `response.status` / `response.headers` overrides from SQL.
+ */
+import type { Catalog } from "../catalog/types.ts";
+import { qiKey } from "../catalog/types.ts";
+import type { AppConfig } from "../config/types.ts";
+import type { DbResult, ResultSet } from "../db/main_tx.ts";
+import { Errors } from "../errors.ts";
+import type { CrudPlan, InfoPlan } from "../plan/types.ts";
+import { preferenceApplied } from "../request/preferences.ts";
+import type { ApiRequest, Preferences } from "../request/types.ts";
+import { parseGucHeaders, parseGucStatus } from "./guc.ts";
+import {
+  contentRange,
+  contentTypeHeaders,
+  type HeaderList,
+  overrideHeaders,
+  rangeStatus,
+} from "./headers.ts";
+
+export interface PgrstResponse {
+  readonly status: number;
+  readonly headers: HeaderList;
+  /** `null` for no body (204, HEAD). */
+  readonly body: string | null;
+}
+
+const encoder = new TextEncoder();
+
+/** Percent-encodes everything but the unreserved characters (http-types' `urlEncode`). */
+function urlEncode(s: string): string {
+  return encodeURIComponent(s).replace(/[!'()*]/g, (c) => "%" + c.charCodeAt(0).toString(16).toUpperCase());
+}
+
+function contentLength(body: string): [string, string] {
+  return ["Content-Length", String(encoder.encode(body).length)];
+}
+
+function withGuc(rs: ResultSet, status: number, headers: HeaderList, body: string | null): PgrstResponse {
+  const gucStatus = parseGucStatus(rs.gucStatus);
+  const gucHeaders = parseGucHeaders(rs.gucHeaders);
+  return { status: gucStatus ?? status, headers: overrideHeaders(headers, gucHeaders), body };
+}
+
+function shouldCount(p: Preferences): boolean {
+  return p.count === "exact" || p.count === "estimated";
+}
+
+/** The preferences that were honoured, for `Preference-Applied`. */
+function appliedPreferences(plan: CrudPlan, req: ApiRequest, catalog: Catalog): Preferences {
+  const p = req.preferences;
+  const mut = plan.kind === "mutate" ? plan.mutation : null;
+  let resolution: Preferences["resolution"] = null;
+  if (plan.kind === "mutate" && mut === "create") {
+    const table = catalog.tables.get(qiKey(plan.qi.schema, plan.qi.name));
+    const hasPk = (table?.pk.length ?? 0) > 0;
+    resolution = !hasPk && req.query.onConflict === null ? null : p.resolution;
+  }
+  return {
+    ...p,
+    resolution,
+    representation: plan.kind === "mutate" ? p.representation : null,
+    missing: mut === "create" || mut === "update" ? p.missing : null,
+    maxAffected: mut === "update" || mut === "delete" || plan.kind === "call" ? p.maxAffected : null,
+    invalid: [],
+  };
+}
+
+function preferenceHeader(plan: CrudPlan, req: ApiRequest, catalog: Catalog): HeaderList {
+  const v = preferenceApplied(appliedPreferences(plan, req, catalog));
+  return v === null ? [] : [["Preference-Applied", v]];
+}
+
+function outOfBoundsBody(req: ApiRequest, config: AppConfig, rs: ResultSet): string {
+  const e = Errors.invalidRange({
+    kind: "outOfBounds",
+    lower: String(req.topLevelRange.offset),
+    total: String(rs.tableTotal ?? 0),
+  });
+  return JSON.stringify(e.body(config.clientErrorVerbosity));
+}
+
+export function respond(
+  result: DbResult,
+  req: ApiRequest,
+  config: AppConfig,
+  catalog: Catalog,
+): PgrstResponse {
+  if (result.kind === "plan") {
+    return {
+      status: 200,
+      headers: [contentLength(result.body), ...contentTypeHeaders(result.media, req)],
+      body: result.body,
+    };
+  }
+  const { plan, resultSet: rs } = result;
+  const prefer = preferenceHeader(plan, req, catalog);
+  switch (plan.kind) {
+    case "read": {
+      const [status, range] = rangeStatus(req.topLevelRange, rs.queryTotal, rs.tableTotal);
+      const canonical = req.query.canonical;
+      const body = status === 416 ? outOfBoundsBody(req, config, rs) : plan.headersOnly ? "" : rs.body;
+      const headers: HeaderList = [
+        range,
+        ["Content-Location", `/${plan.qi.name}${canonical === "" ? "" : "?" + canonical}`],
+        ...(plan.headersOnly ? [] : [contentLength(body)]),
+        ...contentTypeHeaders(plan.media, req),
+        ...prefer,
+      ];
+      return withGuc(rs, status, headers, plan.headersOnly ? null : body);
+    }
+    case "call": {
+      const [status, range] = rangeStatus(req.topLevelRange, rs.queryTotal, rs.tableTotal);
+      const body = status === 416 ? outOfBoundsBody(req, config, rs) : rs.body;
+      if (
+        plan.routine.returnType.type.kind === "scalar" && plan.routine.returnType.type.type.name === "void" &&
+        !plan.routine.returnType.setOf
+      ) {
+        return withGuc(rs, 204, [range, ...prefer], null);
+      }
+      const headers: HeaderList = [
+        range,
+        ...prefer,
+        ...(plan.headersOnly ? [] : [contentLength(body)]),
+        ...contentTypeHeaders(plan.media, req),
+      ];
+      return withGuc(rs, status, headers, plan.headersOnly ? null : body);
+    }
+    case "mutate":
+      return respondMutation(plan, rs, req, prefer);
+  }
+}
+
+function respondMutation(
+  plan: Extract<CrudPlan, { kind: "mutate" }>,
+  rs: ResultSet,
+  req: ApiRequest,
+  prefer: HeaderList,
+): PgrstResponse {
+  const p = req.preferences;
+  const full = p.representation === "representation";
+  const counted = shouldCount(p) ? rs.queryTotal : null;
+  const ct = () => contentTypeHeaders(plan.media, req);
+  switch (plan.mutation) {
+    case "create": {
+      const location: HeaderList = rs.location.length === 0 ? [] : [[
+        "Location",
+        `/${plan.qi.name}?${rs.location.map(([k, v]) => `${urlEncode(k)}=${urlEncode(v)}`).join("&")}`,
+      ]];
+      const headers: HeaderList = [...location, contentRange(1, 0, counted), ...prefer];
+      const status = rs.inserted === null
+        ? 201
+        : rs.inserted <= 0 && p.resolution === "merge-duplicates"
+        ? 200
+        : 201;
+      const body = full ? rs.body : "";
+      return withGuc(rs, status, [contentLength(body), ...headers, ...(full ? ct() : [])], body);
+    }
+    case "update": {
+      const headers: HeaderList = [contentRange(0, rs.queryTotal - 1, counted), ...prefer];
+      return full
+        ? withGuc(rs, 200, [...headers, contentLength(rs.body), ...ct()], rs.body)
+        : withGuc(rs, 204, headers, null);
+    }
+    case "singleUpsert": {
+      const status = (rs.inserted ?? 0) > 0 ? 201 : 200;
+      return full
+        ? withGuc(rs, status, [contentLength(rs.body), ...ct(), ...prefer], rs.body)
+        : withGuc(rs, 204, prefer, null);
+    }
+    case "delete": {
+      const headers: HeaderList = [contentRange(1, 0, counted), ...prefer];
+      return full
+        ? withGuc(rs, 200, [...headers, contentLength(rs.body), ...ct()], rs.body)
+        : withGuc(rs, 204, headers, null);
+    }
+  }
+}
+
+/** OPTIONS: the allowed methods, from the catalog. */
+export function respondInfo(plan: InfoPlan, catalog: Catalog): PgrstResponse {
+  let allow: string;
+  if (plan.kind === "relationInfo") {
+    const t = catalog.tables.get(qiKey(plan.qi.schema, plan.qi.name))!;
+    allow = [
+      "OPTIONS,GET,HEAD",
+      ...(t.insertable ? ["POST"] : []),
+      ...(t.insertable && t.updatable && t.pk.length > 0 ? ["PUT"] : []),
+      ...(t.updatable ? ["PATCH"] : []),
+      ...(t.deletable ? ["DELETE"] : []),
+    ].join(",");
+  } else if (plan.kind === "routineInfo") {
+    allow = plan.routine.volatility === "volatile" ? "OPTIONS,POST" : "OPTIONS,GET,HEAD,POST";
+  } else {
+    allow = "OPTIONS,GET,HEAD";
+  }
+  return {
+    status: 200,
+    headers: [["Content-Length", "0"], ["Access-Control-Allow-Origin", "*"], ["Allow", allow]],
+    body: "",
+  };
+}

@@ -1,0 +1,44 @@
+/**
+ * The API handler on a fresh test database, called in-process like PostgREST's hspec-wai specs.
+ * Defaults follow PostgREST's test config: schema `test`, anonymous role `anon`.
+ */
+import { createHandler, type PgrstHandler } from "../../mod.ts";
+import type { AppConfig } from "../../lib/config/types.ts";
+import { type TestDatabase, testDatabase } from "./db.ts";
+
+export interface TestApp {
+  readonly db: TestDatabase;
+  readonly handler: PgrstHandler;
+  /** `GET`s (or any method) a path like `/items?id=eq.1`. */
+  request(path: string, init?: RequestInit): Promise<Response>;
+  close(): Promise<void>;
+}
+
+export async function testApp(config: Partial<AppConfig> = {}): Promise<TestApp> {
+  const db = await testDatabase();
+  const handler = await createHandler({
+    config: { dbUri: db.uri(), dbSchemas: ["test"], dbAnonRole: "anon", dbPool: 4, ...config },
+  });
+  return {
+    db,
+    handler,
+    request: (path, init) => handler(new Request(`http://localhost${path}`, init)),
+    async close() {
+      await handler.close();
+      await db.drop();
+    },
+  };
+}
+
+/** Status, selected headers and the parsed body, for one assertion. */
+export async function summary(
+  res: Response,
+  headers: string[] = [],
+): Promise<{ status: number; body: unknown; [header: string]: unknown }> {
+  const text = await res.text();
+  let body: unknown = text;
+  try {
+    body = text === "" ? "" : JSON.parse(text);
+  } catch { /* not JSON */ }
+  return { status: res.status, ...Object.fromEntries(headers.map((h) => [h, res.headers.get(h)])), body };
+}
