@@ -33,6 +33,7 @@ export const denoRuntime: Runtime = {
   args: Deno.args,
   env: () => Deno.env.toObject(),
   readTextFile: (path) => Deno.readTextFile(path),
+  makeDir: (path) => Deno.mkdir(path, { recursive: true }),
   serve,
   onSignal: (signal, listener) => Deno.addSignalListener(signal, listener),
   stdout: (line) => console.log(line),

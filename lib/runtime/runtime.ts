@@ -23,6 +23,8 @@ export interface Runtime {
   readonly args: readonly string[];
   env(): Record<string, string>;
   readTextFile(path: string): Promise<string>;
+  /** Creates a directory and its parents; no error when it exists. */
+  makeDir(path: string): Promise<void>;
   serve(options: ServeOptions, handler: (req: Request) => Promise<Response>): Promise<Server>;
   onSignal(signal: "SIGINT" | "SIGTERM" | "SIGUSR1" | "SIGUSR2", listener: () => void): void;
   stdout(line: string): void;
