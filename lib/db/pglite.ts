@@ -60,7 +60,7 @@ const asText = (value: string) => value;
 
 function toDbError(e: unknown): Error {
   if (e instanceof Error && typeof (e as { code?: unknown }).code === "string" && "severity" in e) {
-    const de = e as Error & { code: string; detail?: string; hint?: string };
+    const de = e as unknown as { code: string; message: string; detail?: string; hint?: string };
     return new DbServerError({ code: de.code, message: de.message, detail: de.detail, hint: de.hint });
   }
   const message = e instanceof Error ? e.message : String(e);
