@@ -5,6 +5,7 @@
 import { createHandler, type PgrstHandler } from "../../mod.ts";
 import type { AppConfig } from "../../lib/config/types.ts";
 import { type TestDatabase, testDatabase } from "./db.ts";
+import { pgliteTestApp } from "./pglite.ts";
 
 export interface TestApp {
   readonly db: TestDatabase;
@@ -15,6 +16,8 @@ export interface TestApp {
 }
 
 export async function testApp(config: Partial<AppConfig> = {}): Promise<TestApp> {
+  // `deno task test:pglite`: the same tests on the embedded PostgreSQL.
+  if (Deno.env.get("PGRST_TEST_DB") === "pglite") return await pgliteTestApp(config);
   const db = await testDatabase();
   const handler = await createHandler({
     config: { dbUri: db.uri(), dbSchemas: ["test"], dbAnonRole: "anon", dbPool: 4, ...config },
