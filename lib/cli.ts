@@ -12,11 +12,9 @@ import { DEMO } from "./embedded/demo_schema.ts";
 import {
   EmbeddedError,
   type EmbeddedTarget,
+  embeddedTarget,
   embeddedUri,
-  isEmbeddedUri,
-  parseEmbeddedUri,
   splitInitArgs,
-  zeroSetupTarget,
 } from "./embedded/target.ts";
 import { startPgrst } from "./pgrst.ts";
 import { bindHostname, type Runtime } from "./runtime/runtime.ts";
@@ -74,8 +72,7 @@ export async function runCli(rt: Runtime): Promise<void> {
   const dbUri = fromEnv.raw.get("db-uri");
   let target: EmbeddedTarget | null = null;
   try {
-    if (dbUri === undefined) target = zeroSetupTarget(initFiles);
-    else if (isEmbeddedUri(String(dbUri))) target = parseEmbeddedUri(String(dbUri));
+    target = embeddedTarget(dbUri === undefined ? undefined : String(dbUri), initFiles);
   } catch (e) {
     if (e instanceof EmbeddedError) fail(rt, e.message);
     throw e;
@@ -90,7 +87,8 @@ export async function runCli(rt: Runtime): Promise<void> {
   if (target !== null) {
     embedded = await openEmbedded(rt, target, initFiles, log);
     fromEnv.raw.set("db-uri", embeddedUri(target));
-    if (target.demo) {
+    if (embedded.demoJwtSecret !== null) {
+      // The demo database: serve its schema with its roles and secret unless configured.
       const demoDefaults: [string, string | null][] = [
         ["db-schemas", DEMO.schema],
         ["db-anon-role", DEMO.anonRole],
@@ -140,7 +138,7 @@ export async function runCli(rt: Runtime): Promise<void> {
         dataDir: embedded.target.dataDir,
         serverVersion: embedded.serverVersion,
         created: embedded.created,
-        demoJwtSecret: embedded.target.demo ? config.jwtSecret : null,
+        demoJwtSecret: embedded.demoJwtSecret !== null ? config.jwtSecret : null,
         now: Math.floor(Date.now() / 1000),
       }),
     );

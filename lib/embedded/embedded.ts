@@ -35,7 +35,10 @@ export interface Embedded {
   readonly created: boolean;
   /** The session role requests start from (`null`: the superuser). */
   readonly loginRole: string | null;
-  /** The demo's JWT secret (kept as `pgrst.jwt_secret` of the authenticator role), when seeded. */
+  /**
+   * The demo's JWT secret (kept as `pgrst.jwt_secret` of the authenticator role) when this is the
+   * demo database (its schema's comment starts with "pgrst demo:"), else `null`.
+   */
   readonly demoJwtSecret: string | null;
 }
 
@@ -46,7 +49,8 @@ const IS_NEW = `select not exists (select from pg_namespace where oid >= 16384)
 
 const DEMO_SECRET = `select substr(s, length('pgrst.jwt_secret=') + 1)
   from pg_db_role_setting, unnest(setconfig) as s
-  where setrole = (select oid from pg_roles where rolname = $1) and s like 'pgrst.jwt\\_secret=%'`;
+  where setrole = (select oid from pg_roles where rolname = $1) and s like 'pgrst.jwt\\_secret=%'
+    and obj_description(to_regnamespace($2), 'pg_namespace') like 'pgrst demo:%'`;
 
 function describe(e: unknown): string {
   if (e instanceof DbServerError) {
@@ -109,9 +113,7 @@ export async function startEmbedded(options: EmbeddedStartOptions): Promise<Embe
       }
     }
     const [[version]] = await db.query("select current_setting('server_version')");
-    const demoJwtSecret = target.demo
-      ? ((await db.query(DEMO_SECRET, [DEMO.loginRole]))[0]?.[0] ?? null)
-      : null;
+    const demoJwtSecret = (await db.query(DEMO_SECRET, [DEMO.loginRole, DEMO.schema]))[0]?.[0] ?? null;
     const loginRole = await logIn(db, target, log);
     return { db, target, serverVersion: `PostgreSQL ${version}`, created, loginRole, demoJwtSecret };
   } catch (e) {

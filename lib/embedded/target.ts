@@ -1,12 +1,14 @@
 /**
  * Where the embedded database lives, from the command line and `db-uri`: pure parsing, no I/O.
  *
- * - no `db-uri` → the demo database, persisted in `./pgrst-data` (or, with `--init` files, a fresh
+ * - no `db-uri` → the embedded database in `./pgrst-data` (or, with `--init` files, a fresh
  *   in-memory database loaded with them on every start);
  * - `db-uri = pglite://PATH` → the embedded database in the directory PATH (relative to the working
  *   directory unless it starts with `/`: `pglite://./data`, `pglite:///var/lib/pgrst`);
  *   `pglite://:memory:` keeps it in memory. `?user=ROLE` names the role pgrst logs in as (default
  *   `authenticator`, when it exists).
+ *
+ * A new database gets the `--init` files, or the demo schema when there are none.
  */
 
 export const DEFAULT_DATA_DIR = "./pgrst-data";
@@ -17,7 +19,7 @@ export interface EmbeddedTarget {
   readonly dataDir: string | null;
   /** The role to log in as; `null`: `authenticator` when that role exists. */
   readonly user: string | null;
-  /** Seed the demo schema into a new database and apply the demo's defaults. */
+  /** Seed the demo schema when the database is new (no `--init` files). */
   readonly demo: boolean;
 }
 
@@ -37,7 +39,7 @@ export function isEmbeddedUri(uri: string): boolean {
  * Parses a `pglite:` URI.
  *
  * @example parseEmbeddedUri("pglite://./data?user=authenticator")
- * // { dataDir: "./data", user: "authenticator", demo: false }
+ * // { dataDir: "./data", user: "authenticator", demo: true }
  */
 export function parseEmbeddedUri(uri: string): EmbeddedTarget {
   let rest = uri.replace(/^pglite:/i, "");
@@ -59,14 +61,21 @@ export function parseEmbeddedUri(uri: string): EmbeddedTarget {
     }
   }
   const user = query.get("user");
-  return { dataDir: path === "" || path === MEMORY ? null : path, user: user || null, demo: false };
+  return { dataDir: path === "" || path === MEMORY ? null : path, user: user || null, demo: true };
 }
 
-/** The target when no `db-uri` is configured. */
-export function zeroSetupTarget(initFiles: readonly string[]): EmbeddedTarget {
-  return initFiles.length > 0
-    ? { dataDir: null, user: null, demo: false }
-    : { dataDir: DEFAULT_DATA_DIR, user: null, demo: true };
+/**
+ * The embedded database to serve for a `db-uri` (absent, or `pglite:`), or `null` for PostgreSQL.
+ *
+ * @example embeddedTarget(undefined, []) // { dataDir: "./pgrst-data", user: null, demo: true }
+ */
+export function embeddedTarget(
+  dbUri: string | undefined,
+  initFiles: readonly string[],
+): EmbeddedTarget | null {
+  const demo = initFiles.length === 0;
+  if (dbUri === undefined) return { dataDir: demo ? DEFAULT_DATA_DIR : null, user: null, demo };
+  return isEmbeddedUri(dbUri) ? { ...parseEmbeddedUri(dbUri), demo } : null;
 }
 
 /** The URI naming a target (shown as `db-uri`). */

@@ -2,11 +2,11 @@ import assert from "node:assert/strict";
 import {
   DEFAULT_DATA_DIR,
   EmbeddedError,
+  embeddedTarget,
   embeddedUri,
   isEmbeddedUri,
   parseEmbeddedUri,
   splitInitArgs,
-  zeroSetupTarget,
 } from "../../../lib/embedded/target.ts";
 
 Deno.test("isEmbeddedUri() selects pglite: URIs only", () => {
@@ -17,15 +17,15 @@ Deno.test("isEmbeddedUri() selects pglite: URIs only", () => {
 });
 
 Deno.test("parseEmbeddedUri() reads relative, absolute and bare paths", () => {
-  assert.deepEqual(parseEmbeddedUri("pglite://./data"), { dataDir: "./data", user: null, demo: false });
+  assert.deepEqual(parseEmbeddedUri("pglite://./data"), { dataDir: "./data", user: null, demo: true });
   assert.deepEqual(parseEmbeddedUri("pglite:///var/lib/pgrst"), {
     dataDir: "/var/lib/pgrst",
     user: null,
-    demo: false,
+    demo: true,
   });
-  assert.deepEqual(parseEmbeddedUri("pglite://data/sub"), { dataDir: "data/sub", user: null, demo: false });
-  assert.deepEqual(parseEmbeddedUri("pglite:data"), { dataDir: "data", user: null, demo: false });
-  assert.deepEqual(parseEmbeddedUri("pglite://my%20db"), { dataDir: "my db", user: null, demo: false });
+  assert.deepEqual(parseEmbeddedUri("pglite://data/sub"), { dataDir: "data/sub", user: null, demo: true });
+  assert.deepEqual(parseEmbeddedUri("pglite:data"), { dataDir: "data", user: null, demo: true });
+  assert.deepEqual(parseEmbeddedUri("pglite://my%20db"), { dataDir: "my db", user: null, demo: true });
 });
 
 Deno.test("parseEmbeddedUri() keeps the database in memory for :memory: or no path", () => {
@@ -38,7 +38,7 @@ Deno.test("parseEmbeddedUri() reads the login role from ?user=", () => {
   assert.deepEqual(parseEmbeddedUri("pglite://./d?user=web%20auth"), {
     dataDir: "./d",
     user: "web auth",
-    demo: false,
+    demo: true,
   });
 });
 
@@ -59,9 +59,18 @@ Deno.test("embeddedUri() writes a URI that parses back to the same target", () =
   }
 });
 
-Deno.test("zeroSetupTarget() is the persisted demo, or memory when --init files are given", () => {
-  assert.deepEqual(zeroSetupTarget([]), { dataDir: DEFAULT_DATA_DIR, user: null, demo: true });
-  assert.deepEqual(zeroSetupTarget(["schema.sql"]), { dataDir: null, user: null, demo: false });
+Deno.test("embeddedTarget() without db-uri is the demo in ./pgrst-data, or memory with --init files", () => {
+  assert.deepEqual(embeddedTarget(undefined, []), { dataDir: DEFAULT_DATA_DIR, user: null, demo: true });
+  assert.deepEqual(embeddedTarget(undefined, ["schema.sql"]), { dataDir: null, user: null, demo: false });
+});
+
+Deno.test("embeddedTarget() with a pglite: db-uri seeds the demo only without --init files", () => {
+  assert.deepEqual(embeddedTarget("pglite://./d", []), { dataDir: "./d", user: null, demo: true });
+  assert.deepEqual(embeddedTarget("pglite://./d", ["a.sql"]), { dataDir: "./d", user: null, demo: false });
+});
+
+Deno.test("embeddedTarget() is null for a PostgreSQL db-uri", () => {
+  assert.equal(embeddedTarget("postgres://localhost/app", []), null);
 });
 
 Deno.test("splitInitArgs() takes --init FILE and --init=FILE out, in order", () => {
