@@ -1,17 +1,40 @@
 /**
  * pgrst: a complete REST API for a PostgreSQL database, compatible with PostgREST 16, as a
- * web-standard `(Request) => Promise<Response>` handler that mounts in any fetch-style server.
+ * web-standard `(Request) => Promise<Response>` handler that mounts in any fetch-style server
+ * (`Deno.serve`, Hono, Oak, `@hono/node-server` on Node, Bun.serve).
  *
- * @example
+ * @example Serve the API
  * ```ts
- * import { createHandler } from "./mod.ts";
+ * import { createHandler } from "@pgrst/pgrst";
  *
  * const handler = await createHandler({
- *   config: { dbUri: "postgres://authenticator:secret@localhost/app", dbSchemas: ["api"], dbAnonRole: "anon" },
+ *   config: {
+ *     dbUri: "postgres://authenticator:secret@localhost:5432/app",
+ *     dbSchemas: ["api"],
+ *     dbAnonRole: "anon",
+ *   },
  * });
- * Deno.serve((req) => handler(req));
- * // … later
+ * const server = Deno.serve({ port: 3000 }, handler);
+ * // … when done:
+ * await server.shutdown();
  * await handler.close();
+ * ```
+ *
+ * @example Mount it under a path in another server (Hono)
+ * ```ts
+ * import { Hono } from "hono";
+ * import { createHandler } from "@pgrst/pgrst";
+ *
+ * const api = await createHandler({ config: { dbUri: "postgres://authenticator@localhost/app" } });
+ * const app = new Hono();
+ * app.get("/", (c) => c.text("my app"));
+ * // pgrst sees the request without the prefix: /api/items?id=eq.1 → /items?id=eq.1
+ * app.all("/api/*", (c) => {
+ *   const url = new URL(c.req.url);
+ *   url.pathname = url.pathname.slice("/api".length);
+ *   return api(new Request(url, c.req.raw));
+ * });
+ * Deno.serve(app.fetch);
  * ```
  *
  * @module
@@ -20,6 +43,7 @@ import { defaultConfig } from "./lib/config/config.ts";
 import type { AppConfig } from "./lib/config/types.ts";
 import type { Database } from "./lib/db/db.ts";
 import { startPgrst } from "./lib/pgrst.ts";
+import * as version from "./lib/version.ts";
 
 export type {
   AppConfig,
@@ -29,34 +53,53 @@ export type {
   TxEnd,
   Verbosity,
 } from "./lib/config/types.ts";
-export { type ErrorBody, PgrstError } from "./lib/errors.ts";
-export { PGRST_VERSION, POSTGREST_VERSION } from "./lib/version.ts";
+export { type ErrorBody, type ErrorDetails, PgrstError } from "./lib/errors.ts";
+export type { Database, IsolationLevel, Notification, Rows, Statement, TxSpec } from "./lib/db/db.ts";
+
+/** pgrst's version, e.g. `0.1.0`. */
+export const PGRST_VERSION: string = version.PGRST_VERSION;
+/** The PostgREST version whose behaviour pgrst reproduces, e.g. `16.1`. */
+export const POSTGREST_VERSION: string = version.POSTGREST_VERSION;
 
 /** Options of {@link createHandler}. */
 export interface HandlerOptions {
-  /** Configuration; anything not given takes PostgREST's default. */
+  /**
+   * Configuration: PostgREST's options by their camel-case names (`db-anon-role` is
+   * `dbAnonRole`); anything not given takes PostgREST's default.
+   */
   readonly config?: Partial<AppConfig>;
-  /** A database to use instead of connecting to `config.dbUri`. */
+  /**
+   * A database to use instead of connecting to `config.dbUri`: any implementation of the
+   * {@link Database} interface (pgrst's own drivers are node-postgres and embedded PGlite).
+   */
   readonly database?: Database;
 }
 
 /** The request handler returned by {@link createHandler}. */
 export interface PgrstHandler {
-  /** Answers one API request. */
+  /** Answers one API request (paths as PostgREST sees them: `/items`, `/rpc/fn`, `/`). */
   (request: Request): Promise<Response>;
   /** Reloads the schema cache (as `NOTIFY pgrst, 'reload schema'` does). */
   reloadSchema(): Promise<void>;
-  /** Closes every database connection. */
+  /** Closes every database connection; the handler must not be used afterwards. */
   close(): Promise<void>;
 }
 
 /**
  * Connects to the database, loads the schema cache and returns the API handler.
  *
+ * When the database cannot be reached the handler still starts: it answers 503 (`PGRST002`,
+ * with `Retry-After`) and keeps retrying, as PostgREST does. API errors are answered as
+ * responses, never thrown; see {@link PgrstError} for their shape.
+ *
  * @example
  * ```ts
+ * import { createHandler } from "@pgrst/pgrst";
+ *
  * const handler = await createHandler({ config: { dbUri: "postgres://localhost/app", dbAnonRole: "anon" } });
  * const res = await handler(new Request("http://localhost/items?id=eq.1"));
+ * console.log(res.status, await res.json());
+ * await handler.close();
  * ```
  */
 export async function createHandler(options: HandlerOptions = {}): Promise<PgrstHandler> {

@@ -8,25 +8,37 @@
  * Throw anywhere; `lib/app.ts` catches once and renders with `errorResponse()`.
  */
 
+/** The `details` of an error body: text, or JSON from `RAISE SQLSTATE 'PGRST'`. */
 export type ErrorDetails = string | readonly unknown[] | Record<string, unknown> | null;
 
+/** An error response's JSON body, as PostgREST writes it. */
 export interface ErrorBody {
+  /** `PGRST…` or a PostgreSQL SQLSTATE. */
   readonly code: string;
+  /** More about the error, or `null`. */
   readonly details: ErrorDetails;
+  /** What to do about it, or `null`. */
   readonly hint: string | null;
+  /** What went wrong. */
   readonly message: string;
 }
 
+/** An error answered with PostgREST's status code and JSON body (`code`, `details`, `hint`, `message`). */
 export class PgrstError extends Error {
+  /** The HTTP status code. */
   readonly status: number;
+  /** `PGRST…` or a PostgreSQL SQLSTATE. */
   readonly code: string;
+  /** More about the error, or `null`. */
   readonly details: ErrorDetails;
+  /** What to do about it, or `null`. */
   readonly hint: string | null;
   /** Extra response headers (e.g. `WWW-Authenticate`, headers from `RAISE SQLSTATE 'PGRST'`). */
   readonly headers: readonly [string, string][];
   /** Reason phrase override (`RAISE SQLSTATE 'PT402'` uses the message as reason). */
   readonly statusText?: string;
 
+  /** An error with HTTP `status` and the body's fields. */
   constructor(
     status: number,
     body: { code: string; message: string; details?: ErrorDetails; hint?: string | null },

@@ -13,18 +13,26 @@
 /** Rows as arrays of column values in text format (`null` for SQL NULL). */
 export type Rows = readonly (readonly (string | null)[])[];
 
+/** One SQL statement with its bind parameters (`$1`, `$2`, … as text, `null` for NULL). */
 export interface Statement {
+  /** The SQL text. */
   readonly text: string;
+  /** The values of `$1`, `$2`, …, as text. */
   readonly params: readonly (string | null)[];
   /** Prepare and cache this statement on the connection (db-prepared-statements). */
   readonly prepare: boolean;
 }
 
+/** A transaction isolation level. */
 export type IsolationLevel = "read committed" | "repeatable read" | "serializable";
 
+/** One request's transaction: BEGIN, the statements, then COMMIT or ROLLBACK. */
 export interface TxSpec {
+  /** The isolation level of the transaction. */
   readonly isolation: IsolationLevel;
+  /** `BEGIN … READ ONLY`. */
   readonly readOnly: boolean;
+  /** The statements, run in order; the transaction fails with the first failing one. */
   readonly statements: readonly Statement[];
   /**
    * Roll back instead of committing (`db-tx-end`, `Prefer: tx=rollback`). Deferred constraints
@@ -38,11 +46,15 @@ export interface TxSpec {
   readonly check?: (results: readonly Rows[]) => Error | undefined;
 }
 
+/** A `NOTIFY` received on a channel. */
 export interface Notification {
+  /** The channel name. */
   readonly channel: string;
+  /** The payload (`""` when none). */
   readonly payload: string;
 }
 
+/** What pgrst needs from a database driver. */
 export interface Database {
   /** Runs one transaction; rejects with `DbServerError` / `DbConnectionError` / a `check` error. */
   transaction(spec: TxSpec): Promise<Rows[]>;
@@ -59,6 +71,7 @@ export interface Database {
   stats(): { readonly total: number; readonly idle: number; readonly waiting: number; readonly max: number };
   /** Closes every connection (used after a schema reload so new connections see the new catalog). */
   flush(): Promise<void>;
+  /** Closes every connection; the database must not be used afterwards. */
   close(): Promise<void>;
 }
 
