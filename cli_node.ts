@@ -1,0 +1,11 @@
+#!/usr/bin/env node
+/**
+ * The pgrst command line on Node: the npm package's `pgrst` bin (`npx pgrst`), and the entry of
+ * the single executable. Same program as `main.ts`, on the Node runtime.
+ *
+ * @module
+ */
+import { runCli } from "./lib/cli.ts";
+import { nodeRuntime } from "./lib/runtime/node.ts";
+
+await runCli(nodeRuntime);
