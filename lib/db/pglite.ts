@@ -51,6 +51,34 @@ const ISOLATION_SQL: Record<IsolationLevel, string> = {
   "serializable": "SERIALIZABLE",
 };
 
+interface SeaModule {
+  isSea(): boolean;
+  getAsset(key: string): ArrayBuffer;
+}
+
+/**
+ * Inside a Node single executable (see scripts/build_sea.ts) PGlite's files are not on disk next
+ * to its code: they are the executable's assets `pglite.wasm`, `initdb.wasm` and `pglite.data`.
+ * Elsewhere (Deno, Node with node_modules) PGlite finds them itself: `undefined`.
+ */
+async function seaAssets(): Promise<
+  { pgliteWasmModule: WebAssembly.Module; initdbWasmModule: WebAssembly.Module; fsBundle: Blob } | undefined
+> {
+  let sea: SeaModule | undefined;
+  try {
+    const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+    sea = proc?.getBuiltinModule?.("node:sea") as SeaModule | undefined;
+    if (!sea?.isSea()) return undefined;
+  } catch {
+    return undefined;
+  }
+  const [pgliteWasmModule, initdbWasmModule] = await Promise.all([
+    WebAssembly.compile(sea.getAsset("pglite.wasm")),
+    WebAssembly.compile(sea.getAsset("initdb.wasm")),
+  ]);
+  return { pgliteWasmModule, initdbWasmModule, fsBundle: new Blob([sea.getAsset("pglite.data")]) };
+}
+
 /** Every key answers the same function; assignments (PGlite's array-type set-up) are ignored. */
 function everyKey<T>(value: T): Record<number | string, T> {
   return new Proxy({}, { get: () => value, set: () => true });
@@ -71,7 +99,10 @@ function toDbError(e: unknown): Error {
 export async function openPglite(options: PgliteOptions): Promise<EmbeddedDatabase> {
   let pg: PGlite;
   try {
-    pg = await PGlite.create(options.dataDir ?? "memory://", { loadDataDir: options.loadDataDir });
+    pg = await PGlite.create(options.dataDir ?? "memory://", {
+      loadDataDir: options.loadDataDir,
+      ...await seaAssets(),
+    });
   } catch (e) {
     const where = options.dataDir ?? "memory";
     throw new DbConnectionError(
