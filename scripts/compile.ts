@@ -43,9 +43,10 @@ if (!download) {
 }
 const url = /https:\/\/dl\.deno\.land\/\S+?\.zip/.exec(log)?.[0] ??
   "https://dl.deno.land/release/…/denort-….zip";
-const cause =
-  log.split("\n").map((l) => l.trim()).filter((l) => /^\d+: /.test(l)).at(-1)?.replace(/^\d+: /, "") ??
-    "no details";
+const reasons = log.split("Stack backtrace")[0].split("\n").map((l) => l.trim()).filter((l) =>
+  /^\d+: /.test(l)
+);
+const cause = reasons.at(-1)?.replace(/^\d+: /, "") ?? "no details";
 console.error(`
 deno compile could not get Deno's runtime for the executable.
 
