@@ -53,7 +53,7 @@ export async function embeddedBanner(input: BannerInput): Promise<string> {
   if (input.demoJwtSecret !== null) {
     const token = await demoToken(input.demoJwtSecret, input.now);
     lines.push(
-      `Demo API (schema "${DEMO.schema}": authors, books, reviews, book_stats, rpc/search_books). Try:`,
+      `Demo API (schema "${DEMO.schema}": authors, books, reviews, book_stats, rpc/search_books, rpc/me). Try:`,
       "",
       `  ${curl} '${url}/books?select=title,year,author:authors(name)&year=lt.1970&order=year'`,
       "",

@@ -82,6 +82,12 @@ create function api.search_books(q text) returns setof api.books
   as $$ select * from api.books where title ilike '%' || q || '%' order by id $$;
 comment on function api.search_books(text) is 'Books whose title contains the search text';
 
+create function api.me() returns json
+  language sql stable
+  as $$ select json_build_object('role', current_user,
+       'sub', current_setting('request.jwt.claims', true)::json ->> 'sub') $$;
+comment on function api.me() is 'The role and subject this request runs as (send a token to change them)';
+
 insert into api.authors (name, born) values
   ('Ursula K. Le Guin', 1929),
   ('Italo Calvino', 1923),
@@ -104,7 +110,7 @@ insert into api.reviews (book_id, reviewer, stars, body) values
 grant usage on schema api to anon, reader;
 grant select on api.authors, api.books, api.reviews, api.book_stats to anon, reader;
 grant insert, update, delete on api.reviews to reader;
-grant execute on function api.search_books(text) to anon, reader;
+grant execute on function api.search_books(text), api.me() to anon, reader;
 
 alter table api.reviews enable row level security;
 create policy reviews_are_public on api.reviews for select using (true);
