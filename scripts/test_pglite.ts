@@ -4,8 +4,8 @@
  * loaded with the same fixtures when `PGRST_TEST_DB=pglite`.
  *
  * The subset: every integration test file that talks to pgrst through `testApp()`. Files that
- * connect to PostgreSQL themselves (`testDatabase()`, `createPgDatabase`) are left out; the
- * driver contract (`db_drivers_test.ts`) runs both drivers in the normal suite anyway.
+ * connect to PostgreSQL themselves (`testDatabase()`, `createPgDatabase`, `app.db.uri()`) are left
+ * out; the driver contract (`db_drivers_test.ts`) runs both drivers in the normal suite anyway.
  * Extra arguments go to `deno test`.
  */
 const dir = new URL("../tests/integration/", import.meta.url);
@@ -15,8 +15,9 @@ const included: string[] = [];
 const excluded: string[] = [];
 for (const f of files) {
   const text = await Deno.readTextFile(new URL(f, dir));
-  const own = /\btestDatabase\(|createPgDatabase|\bapp\.db\.(uri|cluster)\b/.test(text);
-  (own ? excluded : included).push(f);
+  const viaTestApp = /\btestApp\(/.test(text);
+  const own = /\btestDatabase\(|createPgDatabase|\bdb\.(uri|cluster)\b/.test(text);
+  (viaTestApp && !own ? included : excluded).push(f);
 }
 console.log(`PGlite run: ${included.length} of ${files.length} integration test files`);
 if (excluded.length > 0) {
