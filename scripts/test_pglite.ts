@@ -21,7 +21,7 @@ for (const f of files) {
 }
 console.log(`PGlite run: ${included.length} of ${files.length} integration test files`);
 if (excluded.length > 0) {
-  console.log(`  not on PGlite (they connect to PostgreSQL themselves): ${excluded.join(", ")}`);
+  console.log(`  not on PGlite (not through testApp() alone): ${excluded.join(", ")}`);
 }
 const args = Deno.args.length > 0 ? Deno.args : included.map((f) => `tests/integration/${f}`);
 const child = new Deno.Command(Deno.execPath(), {
