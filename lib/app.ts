@@ -61,7 +61,8 @@ export function createApp(state: AppState): Handler {
           query,
           txSettings: buildTxSettings(txContext(state, req, auth.role, auth.claims)),
           preRequest: config.dbPreRequest ? buildPreRequest(config.dbPreRequest) : null,
-          isolation: config.roleIsolationLevels.get(auth.role) ?? "read committed",
+          isolation: plan.plan.txMode.isolation ?? config.roleIsolationLevels.get(auth.role) ??
+            "read committed",
           config,
           req,
         });

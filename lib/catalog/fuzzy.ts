@@ -15,3 +15,13 @@ export function noRelBetweenHint(
 export function tableNotFoundHint(_catalog: Catalog, _schema: string, _table: string): string | null {
   return null;
 }
+
+export function noRpcHint(
+  _catalog: Catalog,
+  _schema: string,
+  _name: string,
+  _keys: readonly string[],
+  _overloads: readonly unknown[],
+): string | null {
+  return null;
+}

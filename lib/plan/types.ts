@@ -6,6 +6,7 @@
  */
 import type { QualifiedIdentifier, Relationship, Routine } from "../catalog/types.ts";
 import type { IsolationLevel } from "../db/db.ts";
+import type { CallPlan } from "./call_plan.ts";
 import type {
   AggregateFunction,
   Field,
@@ -189,7 +190,7 @@ export interface MutateReadPlan {
 export interface CallReadPlan {
   readonly kind: "call";
   readonly readPlan: ReadPlan;
-  readonly callPlan: unknown;
+  readonly callPlan: CallPlan;
   readonly routine: Routine;
   readonly txMode: TxMode;
   readonly handler: MediaHandler;
