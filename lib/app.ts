@@ -7,6 +7,7 @@
  * authentication state (42501 is 401 for the anonymous role, 403 otherwise).
  */
 import type { AppState } from "./app_state.ts";
+import { DbConnectionError, DbServerError } from "./db/db.ts";
 import { runMainTx } from "./db/main_tx.ts";
 import { PgrstError } from "./errors.ts";
 import { fromDbError } from "./pg_errors.ts";
@@ -69,7 +70,10 @@ export function createApp(state: AppState): Handler {
         res = respond(result, req, config, catalog);
       }
     } catch (e) {
-      return errorResponse(state, fromDbError(e, authenticated));
+      if (e instanceof DbConnectionError || (e instanceof DbServerError && /^(08|57P0)/.test(e.code))) {
+        state.onConnectionLost();
+      }
+      return errorResponse(state, fromDbError(e, authenticated), request);
     }
     return toResponse(state, request, res, plan);
   };

@@ -33,6 +33,8 @@ export class AppState {
   readonly db: Database;
   readonly sink: LogSink;
   authenticate: Authenticate;
+  /** Called when a request finds the database unreachable (starts recovery). */
+  onConnectionLost: () => void = () => {};
 
   constructor(options: {
     config: AppConfig;

@@ -1,7 +1,7 @@
 /**
- * Starting and running pgrst: connect, load the schema catalog (retrying with backoff while
- * answering 503), listen for `NOTIFY pgrst` reloads, and stop cleanly. Used by `mod.ts`
- * (`createHandler`) and by the CLI.
+ * Starting and running pgrst: connect, load the schema catalog, listen for `NOTIFY pgrst`
+ * reloads, recover from a lost database (exponential backoff 1…32 s, 503 with `Retry-After`
+ * meanwhile), stop cleanly. Used by `mod.ts` (`createHandler`) and by the CLI.
  */
 import { createApp, type Handler } from "./app.ts";
 import { AppState, type Authenticate, type LogSink } from "./app_state.ts";
@@ -34,6 +34,8 @@ export function applicationName(): string {
   return `pgrst ${PGRST_VERSION} (PostgREST ${POSTGREST_VERSION})`;
 }
 
+const message = (e: unknown) => e instanceof Error ? e.message : String(e);
+
 export async function startPgrst(options: PgrstOptions): Promise<Pgrst> {
   const config = options.config;
   const db = options.database ?? createPgDatabase({
@@ -52,50 +54,81 @@ export async function startPgrst(options: PgrstOptions): Promise<Pgrst> {
     authenticate: options.authenticate,
   });
   let closed = false;
+  let recovering: Promise<void> | null = null;
   let retryTimer: ReturnType<typeof setTimeout> | undefined;
   let unlisten: (() => Promise<void>) | undefined;
 
-  async function loadOnce(): Promise<void> {
+  async function loadSchema(): Promise<void> {
     const started = performance.now();
     const catalog = await loadCatalog(state.db, { schemas: state.config.dbSchemas });
     state.setCatalog(catalog);
     state.log("info", `Schema cache queried in ${(performance.now() - started).toFixed(1)} milliseconds`);
   }
 
-  /** Loads the catalog; on failure keeps retrying with backoff 1, 2, 4 … 32 s (503 meanwhile). */
-  async function loadWithRetry(attempt = 0): Promise<void> {
-    try {
-      await loadOnce();
-      state.setRetryAfter(0);
-    } catch (e) {
-      if (closed) return;
-      const delay = Math.min(2 ** attempt, 32);
-      state.setRetryAfter(delay);
-      state.log("error", `Failed to load the schema cache: ${e instanceof Error ? e.message : String(e)}`);
-      state.log("error", `Attempting to reconnect to the database in ${delay} seconds...`);
-      retryTimer = setTimeout(() => loadWithRetry(attempt + 1), delay * 1000);
-    }
-  }
-
-  await loadWithRetry();
-
-  if (config.dbChannelEnabled && options.database === undefined) {
-    try {
-      unlisten = await db.listen(config.dbChannel, (n) => {
-        if (n.payload === "" || n.payload === "reload schema") {
-          state.log("info", "Received a schema cache reload message on the channel");
-          loadOnce().catch((e) => state.logError(e));
+  /**
+   * Connection recovery (also the first start): load the catalog until it works, waiting
+   * 1, 2, 4 … 32 s between attempts; requests get 503 with `Retry-After` meanwhile.
+   */
+  const firstAttempt = Promise.withResolvers<void>();
+  function recover(): Promise<void> {
+    recovering ??= (async () => {
+      for (let attempt = 0; !closed; attempt++) {
+        try {
+          await loadSchema();
+          state.setRetryAfter(0);
+          await startListener();
+          firstAttempt.resolve();
+          return;
+        } catch (e) {
+          firstAttempt.resolve();
+          const delay = Math.min(2 ** attempt, 32);
+          state.setRetryAfter(delay);
+          state.log("error", `Database connection error: ${message(e)}`);
+          state.log("error", `Attempting to reconnect to the database in ${delay} seconds...`);
+          await new Promise<void>((resolve) => retryTimer = setTimeout(resolve, delay * 1000));
         }
-      }, (e) => state.log("error", `Listener connection lost: ${e.message}`));
+      }
+    })().finally(() => recovering = null);
+    return recovering;
+  }
+
+  async function startListener(): Promise<void> {
+    const c = state.config;
+    if (!c.dbChannelEnabled || unlisten || closed) return;
+    try {
+      unlisten = await db.listen(c.dbChannel, (n) => {
+        state.log(
+          "info",
+          `Received a ${JSON.stringify(n.payload)} message on the ${JSON.stringify(n.channel)} channel`,
+        );
+        if (n.payload === "" || n.payload === "reload schema") loadSchema().catch((e) => state.logError(e));
+      }, (e) => {
+        unlisten = undefined;
+        if (closed) return;
+        state.log("error", `The listener connection was lost: ${e.message}`);
+        recover();
+      });
     } catch (e) {
-      state.log("error", `Failed listening for notifications: ${e instanceof Error ? e.message : String(e)}`);
+      state.log(
+        "error",
+        `Failed listening for database notifications on the ${c.dbChannel} channel: ${message(e)}`,
+      );
     }
   }
+
+  state.onConnectionLost = () => {
+    if (!closed) recover();
+  };
+
+  // The first attempt is awaited (the API answers only after it, as PostgREST does); if it
+  // fails, recovery goes on in the background.
+  recover();
+  await firstAttempt.promise;
 
   return {
     handler: createApp(state),
     state,
-    reloadSchema: loadOnce,
+    reloadSchema: loadSchema,
     async close() {
       closed = true;
       clearTimeout(retryTimer);

@@ -17,7 +17,14 @@ export interface TestApp {
 export async function testApp(config: Partial<AppConfig> = {}): Promise<TestApp> {
   const db = await testDatabase();
   const handler = await createHandler({
-    config: { dbUri: db.uri(), dbSchemas: ["test"], dbAnonRole: "anon", dbPool: 4, ...config },
+    config: {
+      dbUri: db.uri(),
+      dbSchemas: ["test"],
+      dbAnonRole: "anon",
+      dbPool: 4,
+      logLevel: "crit",
+      ...config,
+    },
   });
   return {
     db,
