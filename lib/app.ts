@@ -21,13 +21,34 @@ import { parsePreferences } from "./request/preferences.ts";
 import type { ApiRequest } from "./request/types.ts";
 import { type PgrstResponse, respond, respondInfo } from "./response/response.ts";
 import type { HeaderList } from "./response/headers.ts";
+import { corsHeaders, corsPreflight } from "./response/cors.ts";
 import { POSTGREST_VERSION } from "./version.ts";
+import { timestamp } from "./app_state.ts";
 
 const SERVER = `postgrest/${POSTGREST_VERSION}`;
 
-export type Handler = (request: Request) => Promise<Response>;
+/** Connection details the server knows and the `Request` does not (for the access log). */
+export interface RequestInfo {
+  readonly remoteAddr?: string;
+}
+
+export type Handler = (request: Request, info?: RequestInfo) => Promise<Response>;
 
 export function createApp(state: AppState): Handler {
+  const handle = createPipeline(state);
+  return async (request, info) => {
+    const preflight = corsPreflight(request, state.config.serverCorsAllowedOrigins);
+    if (preflight !== null) return preflight;
+    const response = await handle(request);
+    for (const [k, v] of corsHeaders(request, state.config.serverCorsAllowedOrigins)) {
+      response.headers.set(k, v);
+    }
+    accessLog(state, request, response, info);
+    return response;
+  };
+}
+
+function createPipeline(state: AppState): (request: Request) => Promise<Response> {
   return async (request) => {
     let authenticated = false;
     let res: PgrstResponse;
@@ -150,4 +171,28 @@ export function errorResponse(state: AppState, e: unknown, request?: Request): R
 function internalError(state: AppState, e: unknown): PgrstError {
   state.logError(e);
   return new PgrstError(500, { code: "PGRSTX00", message: "Internal server error" });
+}
+
+/** Apache-style access log on stdout: all requests at info, 4xx+ at warn, 5xx at error. */
+function accessLog(
+  state: AppState,
+  request: Request,
+  response: Response,
+  info: RequestInfo | undefined,
+): void {
+  const level = state.config.logLevel;
+  const s = response.status;
+  const show = level === "info" || level === "debug" || (level === "warn" && s >= 400) ||
+    (level === "error" && s >= 500);
+  if (!show) return;
+  const url = new URL(request.url);
+  const size = response.headers.get("content-length") ?? "-";
+  const q = (v: string | null) => JSON.stringify(v ?? "");
+  state.sink.out(
+    `${info?.remoteAddr ?? "-"} - - [${
+      timestamp(new Date())
+    }] "${request.method} ${url.pathname}${url.search} HTTP/1.1" ${s} ${size} ${
+      q(request.headers.get("referer"))
+    } ${q(request.headers.get("user-agent"))}`,
+  );
 }
