@@ -5,7 +5,7 @@
  */
 import { createApp, type Handler } from "./app.ts";
 import { AppState, type Authenticate, type LogSink } from "./app_state.ts";
-import { loadCatalog } from "./catalog/load.ts";
+import { catalogSummary, formatMillis, formatQueryTimings, loadCatalogWithStats } from "./catalog/load.ts";
 import type { AppConfig } from "./config/types.ts";
 import type { Database } from "./db/db.ts";
 import { createPgDatabase } from "./db/pg.ts";
@@ -59,10 +59,19 @@ export async function startPgrst(options: PgrstOptions): Promise<Pgrst> {
   let unlisten: (() => Promise<void>) | undefined;
 
   async function loadSchema(): Promise<void> {
-    const started = performance.now();
-    const catalog = await loadCatalog(state.db, { schemas: state.config.dbSchemas });
+    const c = state.config;
+    const { catalog, stats } = await loadCatalogWithStats(state.db, {
+      schemas: c.dbSchemas,
+      extraSearchPath: c.dbExtraSearchPath,
+      hoistedTxSettings: c.dbHoistedTxSettings,
+      sleepBeforeQueries: c.internalSchemaCacheQuerySleepBeforeQueries,
+      sleepAfterQueries: c.internalSchemaCacheQuerySleep,
+      queryTimings: c.logLevel === "debug",
+    });
     state.setCatalog(catalog);
-    state.log("info", `Schema cache queried in ${(performance.now() - started).toFixed(1)} milliseconds`);
+    state.log("info", `Schema cache queried in ${formatMillis(stats.queriedMs)} milliseconds`);
+    state.log("info", catalogSummary(stats));
+    if (stats.queryTimings) state.log("debug", formatQueryTimings(stats.queryTimings));
   }
 
   /**

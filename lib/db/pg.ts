@@ -119,10 +119,18 @@ export function createPgDatabase(options: PgOptions): Database {
     types: TEXT_TYPES,
     pipeline: true,
   } as pg.PoolConfig;
-  let pool = new pg.Pool(poolConfig);
-  // Idle clients that die (server restart, pg_terminate_backend) emit errors on the pool.
+  // Idle clients that die (server restart, pg_terminate_backend) emit errors on the pool; a
+  // client that dies while checked out emits "error" itself (its queries reject as well, and the
+  // transaction releases it as broken): both must be listened to or they crash the process.
   const onPoolError = () => {};
-  pool.on("error", onPoolError);
+  const onConnect = (client: pg.PoolClient) => client.on("error", () => {});
+  const newPool = () => {
+    const p = new pg.Pool(poolConfig);
+    p.on("error", onPoolError);
+    p.on("connect", onConnect);
+    return p;
+  };
+  let pool = newPool();
 
   async function acquire(): Promise<PgClient> {
     try {
@@ -227,8 +235,7 @@ export function createPgDatabase(options: PgOptions): Database {
     }),
     async flush() {
       const old = pool;
-      pool = new pg.Pool(poolConfig);
-      pool.on("error", onPoolError);
+      pool = newPool();
       await old.end();
     },
     async close() {
