@@ -4,7 +4,7 @@
  * `"1"` are true, `"yes"` is not a boolean (the default applies), and a number written where text
  * is expected reads as `Number 5.0`.
  */
-import type { FileValue } from "./file.ts";
+import type { FileValue } from "./file_syntax.ts";
 
 /**
  * `readMaybe :: Maybe Int` on text: optional surrounding whitespace and parentheses, an optional

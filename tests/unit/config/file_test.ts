@@ -149,7 +149,10 @@ Deno.test("parseConfigFile() reports a single-quoted value like megaparsec", () 
 
 Deno.test("parseConfigFile() reports the line and column of an error after other lines", () => {
   const msg = parseError('a = 1\nb = "ok"\nc = -5\n');
-  assert.ok(msg.startsWith('postgrest.conf:3:5:\n  |\n3 | c = -5\n  |     ^^\nunexpected "-5<newline>"\n'), msg);
+  assert.ok(
+    msg.startsWith('postgrest.conf:3:5:\n  |\n3 | c = -5\n  |     ^^\nunexpected "-5<newline>"\n'),
+    msg,
+  );
 });
 
 Deno.test("parseConfigFile() rejects junk after a value and a missing =", () => {
