@@ -140,3 +140,17 @@ export function dumpDeprecatedRoleClaimKey(key: string): string {
       : `[?(@ ${s.op} ${showString(s.value)})]`
   ).join("");
 }
+
+/**
+ * The warning PostgREST logs (at start-up and on each reload) for a key in the deprecated syntax:
+ * two lines, the key shown normalized. `null` for an RFC 9535 key.
+ */
+export function deprecatedRoleClaimKeyWarning(key: string): readonly string[] | null {
+  if (!isDeprecatedRoleClaimKey(key)) return null;
+  const shown = `jwt-role-claim-key=${dumpDeprecatedRoleClaimKey(key)}`;
+  return [
+    `WARNING: The config \`${shown}\` is using the deprecated JSPath syntax.`,
+    `Update \`${shown}\` to the new JSONPath syntax as support for JSPath will be removed in a future release. ` +
+    "See the migration guide on how to update: https://github.com/PostgREST/postgrest/blob/main/CHANGELOG.md#migration-to-v16",
+  ];
+}
