@@ -19,7 +19,7 @@
  * key selection and error cases are what PostgREST users see, and jose's differ.
  */
 import { Errors } from "../errors.ts";
-import { isObject, type JsonObject, parseJson } from "./json.ts";
+import { isObject, type JsonObject, type JsonValue, parseJson } from "./json.ts";
 import { decodeBase64Url, JWS_ALGS, type JwsAlg, type JwtKey, type JwtKeySet } from "./keys.ts";
 
 const HASH = { "256": "SHA-256", "384": "SHA-384", "512": "SHA-512" } as const;
@@ -32,17 +32,15 @@ interface JwsHeader {
 
 const decoder = new TextDecoder("utf-8", { fatal: true });
 
-/** `null` when bytes are not UTF-8 JSON (jose-jwt then fails the whole parse). */
-function decodeJsonPart(part: string) {
+/** Base64url-encoded UTF-8 JSON; `undefined` when any layer is malformed. */
+function decodeJson(part: string): JsonValue | undefined {
   const bytes = decodeBase64Url(part);
-  if (bytes === null) return { bytes: null, json: undefined };
-  let text: string;
+  if (bytes === null) return undefined;
   try {
-    text = decoder.decode(bytes);
+    return parseJson(decoder.decode(bytes));
   } catch {
-    return { bytes, json: undefined };
+    return undefined; // not UTF-8
   }
-  return { bytes, json: parseJson(text) };
 }
 
 const cryptoFailed = () => Errors.jwtDecode("JWT cryptographic operation failed");
@@ -54,7 +52,7 @@ const keyError = (details: string) => Errors.jwtDecode("No suitable key or wrong
  * algorithm and `typ`, `cty`, `kid` strings when present.
  */
 function readHeader(part: string): JwsHeader | "unsecured" {
-  const { json } = decodeJsonPart(part);
+  const json = decodeJson(part);
   if (!isObject(json)) throw cryptoFailed();
   const alg = json.get("alg");
   if (alg === "none") return "unsecured";
@@ -189,11 +187,11 @@ export class JwtVerifier {
     }
     if (!verified) throw keyError("None of the keys was able to decode the JWT");
 
-    let claims;
+    let claims: JsonValue | undefined;
     try {
       claims = parseJson(decoder.decode(payload));
     } catch {
-      claims = undefined;
+      claims = undefined; // not UTF-8
     }
     if (!isObject(claims)) throw Errors.jwtClaims("Parsing claims failed");
     return claims;

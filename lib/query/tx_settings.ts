@@ -64,6 +64,7 @@ export function jsonTextObject(pairs: Pairs): string {
  * matches one of the db-hoisted-tx-settings entries as a regular expression (`setting ~ ANY(…)`).
  */
 export function hoistedSettings(settings: Pairs, hoisted: readonly string[]): Pairs {
+  if (settings.length === 0) return settings;
   const patterns = hoisted.map((h) => {
     try {
       return new RegExp(h);
