@@ -18,7 +18,6 @@ import { buildMainQuery } from "./query/main_query.ts";
 import { buildPreRequest, buildTxSettings } from "./query/tx_settings.ts";
 import { parseApiRequest } from "./request/api_request.ts";
 import { parsePreferences } from "./request/preferences.ts";
-import type { ApiRequest } from "./request/types.ts";
 import { type PgrstResponse, respond, respondInfo } from "./response/response.ts";
 import type { HeaderList } from "./response/headers.ts";
 import { corsHeaders, corsPreflight } from "./response/cors.ts";
@@ -81,7 +80,12 @@ function createPipeline(state: AppState): (request: Request) => Promise<Response
           plan: plan.plan,
           explain: plan.explain,
           query,
-          txSettings: buildTxSettings(txContext(state, req, auth.role, auth.claims)),
+          txSettings: buildTxSettings({
+            config,
+            auth,
+            request: req,
+            functionSettings: plan.plan.kind === "call" ? plan.plan.routine.settings : undefined,
+          }),
           preRequest: config.dbPreRequest ? buildPreRequest(config.dbPreRequest) : null,
           isolation: plan.plan.txMode.isolation ?? config.roleIsolationLevels.get(auth.role) ??
             "read committed",
@@ -97,21 +101,6 @@ function createPipeline(state: AppState): (request: Request) => Promise<Response
       return errorResponse(state, fromDbError(e, authenticated), request);
     }
     return toResponse(state, request, res, plan);
-  };
-}
-
-function txContext(state: AppState, req: ApiRequest, role: string, claims: string) {
-  const config = state.config;
-  return {
-    searchPath: [req.schema, ...config.dbExtraSearchPath],
-    role,
-    claims,
-    method: req.method,
-    path: req.path,
-    headers: JSON.stringify(Object.fromEntries(req.headers)),
-    cookies: JSON.stringify(Object.fromEntries(req.cookies)),
-    appSettings: config.appSettings,
-    timezone: req.preferences.timezone,
   };
 }
 

@@ -15,6 +15,7 @@
 import type { Database, IsolationLevel, Rows } from "../db/db.ts";
 import { empty, ident, param, render, type Sql, sql } from "../query/sql.ts";
 import type { DbContribution } from "./load.ts";
+import { buildConfig } from "./config.ts";
 import { dbSettingName, OPTIONS } from "./options.ts";
 import type { AppConfig, QualifiedName } from "./types.ts";
 
@@ -178,4 +179,25 @@ export async function readDbConfig(
     errors.push({ message: "Failed to query the role settings.", error });
   }
   return { dbSettings, ...roles, errors };
+}
+
+/**
+ * Applies what the database contributed to a configuration that did not come from a file or the
+ * environment (the library's `createHandler({ config })`): in-db options present in the
+ * database override the given ones; role settings and isolation levels are taken as read.
+ */
+export function applyDbContribution(config: AppConfig, contribution: DbContribution): AppConfig {
+  const fromDb = buildConfig({ db: contribution.dbSettings });
+  const overrides: Record<string, unknown> = {};
+  for (const opt of OPTIONS) {
+    if (!opt.inDb) continue;
+    const names = [opt.name, ...(opt.aliases ?? [])];
+    if (names.some((n) => contribution.dbSettings?.has(n))) overrides[opt.key] = fromDb[opt.key];
+  }
+  return {
+    ...config,
+    ...overrides,
+    roleSettings: contribution.roleSettings ?? config.roleSettings,
+    roleIsolationLevels: contribution.roleIsolationLevels ?? config.roleIsolationLevels,
+  };
 }
