@@ -156,6 +156,8 @@ export type MediaHandler =
     readonly function: QualifiedIdentifier;
     readonly target: QualifiedIdentifier | null;
   }
+  /** A function returning a media-type domain: its value is the body. */
+  | { readonly kind: "scalar" }
   /** HEAD and `return=minimal`: no body is built. */
   | { readonly kind: "noAgg" };
 
