@@ -198,6 +198,9 @@ export function seq<const P extends readonly Parser<unknown>[], T>(
   ps: P,
   f: (...values: Values<P>) => T,
 ): Parser<T> {
+  // Two and three steps are the common case: no array, no spread.
+  if (ps.length === 2) return seq2(ps[0], ps[1], f as (a: unknown, b: unknown) => T);
+  if (ps.length === 3) return seq3(ps[0], ps[1], ps[2], f as (a: unknown, b: unknown, c: unknown) => T);
   const n = ps.length;
   return (s) => {
     const values: unknown[] = new Array(n);
@@ -218,6 +221,46 @@ export function seq<const P extends readonly Parser<unknown>[], T>(
     }
     s.consumed = consumed;
     return f(...(values as Values<P>));
+  };
+}
+
+/** Runs `p` as a later step of a `do` block: consumption accumulates, an empty reply merges errors. */
+function step<T>(
+  s: State,
+  p: Parser<T>,
+  consumed: boolean,
+  ePos: number,
+  eMsgs: readonly Message[],
+): T | Fail {
+  const v = p(s);
+  if (s.consumed) return v;
+  if (s.track) mergeInto(s, ePos, eMsgs);
+  s.consumed = consumed;
+  return v;
+}
+
+function seq2<A, B, T>(p0: Parser<A>, p1: Parser<B>, f: (a: A, b: B) => T): Parser<T> {
+  return (s) => {
+    const a = p0(s);
+    if (a === FAIL) return FAIL;
+    const b = step(s, p1, s.consumed, s.errPos, s.errMsgs);
+    return b === FAIL ? FAIL : f(a, b);
+  };
+}
+
+function seq3<A, B, C, T>(
+  p0: Parser<A>,
+  p1: Parser<B>,
+  p2: Parser<C>,
+  f: (a: A, b: B, c: C) => T,
+): Parser<T> {
+  return (s) => {
+    const a = p0(s);
+    if (a === FAIL) return FAIL;
+    const b = step(s, p1, s.consumed, s.errPos, s.errMsgs);
+    if (b === FAIL) return FAIL;
+    const c = step(s, p2, s.consumed, s.errPos, s.errMsgs);
+    return c === FAIL ? FAIL : f(a, b, c);
   };
 }
 

@@ -95,13 +95,17 @@ function splitQuery(queryString: string): Pair[] {
   return pairs;
 }
 
+const UNRESERVED = /^[A-Za-z0-9\-_.~]*$/;
+
 /** `urlEncode` of the HTTP package, on bytes: `[A-Za-z0-9-_.~]` stay, the rest is `%XX`. */
 function urlEncode(bin: string): string {
+  if (UNRESERVED.test(bin)) return bin;
   let out = "";
   for (let i = 0; i < bin.length; i++) {
     const c = bin.charCodeAt(i);
-    if (/[A-Za-z0-9\-_.~]/.test(bin[i])) out += bin[i];
-    else out += "%" + (c < 16 ? "0" : "") + c.toString(16).toUpperCase();
+    const unreserved = (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) ||
+      c === 0x2d || c === 0x5f || c === 0x2e || c === 0x7e;
+    out += unreserved ? bin[i] : "%" + (c < 16 ? "0" : "") + c.toString(16).toUpperCase();
   }
   return out;
 }
