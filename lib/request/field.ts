@@ -8,35 +8,36 @@
  */
 import { Errors } from "../errors.ts";
 import { isAlpha, isDigit, strip } from "./haskell.ts";
-import { codePointAt } from "./parse_error.ts";
+import {
+  codePointAt,
+  errorPosition,
+  labelClass,
+  noneOf,
+  oneOf,
+  orClass,
+  satisfy,
+  showErrorMessages,
+} from "./parse_error.ts";
 import {
   alt,
   attempt,
   char,
   eof,
-  errorPosition,
   FAIL,
   label,
-  labelClass,
   lookAhead,
   many,
   manyChars,
   map,
-  noneOf,
   notFollowedBy,
-  oneOf,
-  option,
-  orClass,
   type Parser,
   runParser,
-  satisfy,
-  sepBy1,
   seq,
-  showErrorMessages,
   type State,
   string,
   token,
 } from "./parsec.ts";
+import { option, sepBy1 } from "./combinator.ts";
 import type { EmbedPath, Field, JsonOperand, JsonOperation, JsonPath } from "./types.ts";
 
 export const NO_JSON_PATH: JsonPath = Object.freeze([]) as JsonPath;

@@ -12,23 +12,20 @@
 import { ciString, lexeme, pDelimiter, pIdentifier, pQuotedValue, pTreePath, runGrammar } from "./field.ts";
 import {
   alt,
-  anyCharClass,
   attempt,
-  between,
   char,
   label,
   manyChars,
   map,
-  noneOf,
   notFollowedBy,
-  optionMaybe,
   type Parser,
   pure,
-  sepBy1,
   seq,
   string,
   token,
 } from "./parsec.ts";
+import { anyCharClass, noneOf } from "./parse_error.ts";
+import { between, optionMaybe, sepBy1 } from "./combinator.ts";
 import type {
   EmbedPath,
   Filter,

@@ -12,18 +12,17 @@ import {
   attempt,
   char,
   label,
-  lazy,
   manyChars,
   map,
-  noneOf,
   notFollowedBy,
   type Parser,
   pure,
-  sepBy1,
   seq,
   string,
   token,
 } from "./parsec.ts";
+import { noneOf } from "./parse_error.ts";
+import { lazy, sepBy1 } from "./combinator.ts";
 import type { EmbedPath, LogicTree } from "./types.ts";
 
 /** `{…}` kept verbatim (no nested braces). */

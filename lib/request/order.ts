@@ -5,20 +5,8 @@
  *   name.desc.nullsfirst,id       json_col->key.asc         clients(name).desc   (related order)
  */
 import { lexeme, pDelimiter, pField, pFieldName, pTreePath, runGrammar } from "./field.ts";
-import {
-  alt,
-  attempt,
-  between,
-  char,
-  eof,
-  lookAhead,
-  map,
-  optionMaybe,
-  type Parser,
-  sepBy1,
-  seq,
-  string,
-} from "./parsec.ts";
+import { alt, attempt, char, eof, lookAhead, map, type Parser, seq, string } from "./parsec.ts";
+import { between, optionMaybe, sepBy1 } from "./combinator.ts";
 import type { EmbedPath, OrderTerm } from "./types.ts";
 
 const pOrderEnd = alt<unknown>(attempt(lookAhead(char(","))), attempt(eof));

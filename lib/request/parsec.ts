@@ -16,6 +16,9 @@
  * Speed: control flow in Parsec never depends on error contents, so `runParser` first parses with
  * error tracking off (no message is built on the happy path) and re-runs with it on only to
  * describe a failure.
+ *
+ * Parsec's layout: this file is `Prim` and `Char`; `combinator.ts` is `Combinator`; `parse_error.ts`
+ * is `Error` (plus the character classes of single-character parsers).
  */
 import { showChar, showString } from "./haskell.ts";
 import {
@@ -30,20 +33,6 @@ import {
   setExpect,
   SYS_UNEXPECT,
   UNEXPECT,
-} from "./parse_error.ts";
-
-export {
-  anyCharClass,
-  type CharClass,
-  charClass,
-  errorPosition,
-  labelClass,
-  noneOf,
-  oneOf,
-  orClass,
-  type ParseError,
-  satisfy,
-  showErrorMessages,
 } from "./parse_error.ts";
 
 export class State {
@@ -299,11 +288,6 @@ export function alt<T>(...ps: Parser<T>[]): Parser<T> {
   };
 }
 
-/** `choice ps = foldr (<|>) mzero ps`. */
-export function choice<T>(...ps: Parser<T>[]): Parser<T> {
-  return alt<T>(...ps, zero);
-}
-
 /** `try p`: a failure after consuming input becomes a failure without consuming. */
 export function attempt<T>(p: Parser<T>): Parser<T> {
   return (s) => {
@@ -341,30 +325,6 @@ export function many<T>(p: Parser<T>): Parser<T[]> {
       out.push(v);
     }
   };
-}
-
-export function many1<T>(p: Parser<T>): Parser<T[]> {
-  return seq([p, many(p)], (x, xs) => [x, ...xs]);
-}
-
-export function sepBy1<T>(p: Parser<T>, sep: Parser<unknown>): Parser<T[]> {
-  return seq([p, many(seq([sep, p], (_, x) => x))], (x, xs) => [x, ...xs]);
-}
-
-export function sepBy<T>(p: Parser<T>, sep: Parser<unknown>): Parser<T[]> {
-  return alt(sepBy1(p, sep), map(pure(null), () => [] as T[]));
-}
-
-export function between<T>(open: Parser<unknown>, close: Parser<unknown>, p: Parser<T>): Parser<T> {
-  return seq([open, p, close], (_, x) => x);
-}
-
-export function option<T>(fallback: T, p: Parser<T>): Parser<T> {
-  return alt(p, pure(fallback));
-}
-
-export function optionMaybe<T>(p: Parser<T>): Parser<T | null> {
-  return alt<T | null>(p, pure(null));
 }
 
 /** `lookAhead p`: succeeds without consuming; a consumed failure stays consumed. */
@@ -420,13 +380,7 @@ export const eof: Parser<null> = (s) => {
   return atEnd ? null : FAIL;
 };
 
-/** Ties a recursive grammar: `lazy(() => p)` calls `p` once it is defined. */
-export function lazy<T>(get: () => Parser<T>): Parser<T> {
-  let p: Parser<T> | null = null;
-  return (s) => (p ??= get())(s);
-}
-
-// ---------------------------------------------------------------- running, rendering
+// ---------------------------------------------------------------- running
 
 export type ParseResult<T> = { readonly ok: true; readonly value: T } | {
   readonly ok: false;

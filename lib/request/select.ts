@@ -16,21 +16,17 @@ import { lexeme, pField, pFieldName, pIdentifier, runGrammar } from "./field.ts"
 import {
   alt,
   attempt,
-  between,
   char,
-  choice,
   eof,
   guard,
-  lazy,
   lookAhead,
   map,
   notFollowedBy,
-  optionMaybe,
   type Parser,
-  sepBy,
   seq,
   string,
 } from "./parsec.ts";
+import { between, choice, lazy, optionMaybe, sepBy } from "./combinator.ts";
 import type { AggregateFunction, JoinType, SelectItem } from "./types.ts";
 
 type Relation = Extract<SelectItem, { kind: "relation" }>;

@@ -168,6 +168,13 @@ Deno.test("parseFilter() reports PostgREST's messages for bad operators", () => 
   filterError("eq", "(line 1, column 3)", "unexpected end of input expecting operator (eq, gt, ...)");
   filterError("not.xx.1", "(line 1, column 5)", 'unexpected "x" expecting operator (eq, gt, ...)');
   filterError("", "(line 1, column 1)", 'unexpected end of input expecting "not" or operator (eq, gt, ...)');
+  // Seen in the wild from PostgREST: `not` read, then no delimiter.
+  filterError("notARealID", "(line 1, column 4)", 'unexpected "A" expecting delimiter (.)');
+  filterError(
+    "1791127911925",
+    "(line 1, column 1)",
+    'unexpected "1" expecting "not" or operator (eq, gt, ...)',
+  );
 });
 
 Deno.test("parseFilter() reports bad is values and in lists after the operator", () => {
@@ -182,6 +189,7 @@ Deno.test("parseFilter() reports bad is values and in lists after the operator",
     'unexpected "o" expecting isVal: (null, not_null, true, false, unknown)',
   );
   filterError("in.1,2", "(line 1, column 4)", 'unexpected "1" expecting "("');
+  filterError("in.))", "(line 1, column 4)", 'unexpected ")" expecting "("');
   filterError("in.(1,2", "(line 1, column 8)", 'unexpected end of input expecting "," or ")"');
 });
 

@@ -98,6 +98,12 @@ Deno.test("parseLogic() reports PostgREST's messages for bad trees", () => {
     'unexpected ")" expecting field name (* or [a..z0..9_$]), negation operator (not) or logic operator (and, or)',
   );
   logicError("or", "(id.in.1,2,id.eq.3)", "(line 1, column 10)", 'unexpected "1" expecting "("');
+  logicError(
+    "or",
+    "(snoozed_until.is.null,,,snoozed_until.lte.(()",
+    "(line 1, column 26)",
+    'unexpected "," expecting field name (* or [a..z0..9_$]), negation operator (not) or logic operator (and, or)',
+  );
   logicError("or", ")(", "(line 1, column 3)", 'unexpected ")" expecting "("');
   logicError("and", "(ord(id.eq.1,id.eq.1),id.eq.2)", "(line 1, column 7)", 'unexpected "d" expecting "("');
   logicError(

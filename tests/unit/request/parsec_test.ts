@@ -3,32 +3,32 @@ import {
   alt,
   attempt,
   char,
-  choice,
   eof,
-  errorPosition,
   label,
   lookAhead,
   many,
-  many1,
   manyChars,
   map,
   notFollowedBy,
-  oneOf,
-  option,
-  optionMaybe,
-  orClass,
   type Parser,
   runParser,
-  satisfy,
-  sepBy,
-  sepBy1,
   seq,
-  showErrorMessages,
   string,
   token,
 } from "../../../lib/request/parsec.ts";
+import { choice, many1, option, optionMaybe, sepBy, sepBy1 } from "../../../lib/request/combinator.ts";
 import { digit, letter } from "../../../lib/request/field.ts";
-import { EXPECT, type Message, SYS_UNEXPECT, UNEXPECT } from "../../../lib/request/parse_error.ts";
+import {
+  errorPosition,
+  EXPECT,
+  type Message,
+  oneOf,
+  orClass,
+  satisfy,
+  showErrorMessages,
+  SYS_UNEXPECT,
+  UNEXPECT,
+} from "../../../lib/request/parse_error.ts";
 
 /** Parsec's `show` of a failed parse: `(line 1, column 2): unexpected ... | expecting ...`. */
 function describe<T>(p: Parser<T>, input: string): string {
