@@ -60,10 +60,10 @@ function createPipeline(state: AppState): (request: Request) => Promise<Response
       const catalog = state.catalog;
       if (catalog === null) throw state.catalogError();
       const body = request.body === null ? null : new Uint8Array(await request.arrayBuffer());
-      const preferences = parsePreferences(
-        request.headers.has("prefer") ? [request.headers.get("prefer")!] : [],
-        config.dbTxEnd.endsWith("allow-override"),
-      );
+      const prefer = request.headers.get("prefer");
+      const preferences = parsePreferences(prefer === null ? [] : [prefer], {
+        allowTxOverride: config.dbTxEnd.endsWith("allow-override"),
+      });
       const req = parseApiRequest(
         { method: request.method, url, headers: request.headers, body },
         config,

@@ -7,7 +7,7 @@
 import type { Catalog, QualifiedIdentifier } from "../catalog/types.ts";
 import type { AppConfig } from "../config/types.ts";
 import { Errors } from "../errors.ts";
-import { mediaTypeString } from "../request/media_type.ts";
+import { mediaTypeToString } from "../request/media_type.ts";
 import type { ApiRequest, MediaType } from "../request/types.ts";
 import type { MediaHandler } from "./types.ts";
 
@@ -100,7 +100,7 @@ export function negotiateContent(
     picked = match(mt);
     if (picked) break;
   }
-  if (!picked) throw Errors.mediaType(req.accept.map(mediaTypeString));
+  if (!picked) throw Errors.mediaType(req.accept.map(mediaTypeToString));
   const [handler, media] = picked;
   const action = req.action;
   if (action.kind === "relationMutate") {

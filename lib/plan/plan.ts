@@ -7,7 +7,8 @@ import { tableNotFoundHint } from "../catalog/fuzzy.ts";
 import { type Catalog, qiKey, type QualifiedIdentifier } from "../catalog/types.ts";
 import type { AppConfig } from "../config/types.ts";
 import { Errors } from "../errors.ts";
-import { mediaTypeString } from "../request/media_type.ts";
+import { mediaTypeToString } from "../request/media_type.ts";
+import { checkPreferences } from "../request/preferences.ts";
 import type { ApiRequest, MediaType } from "../request/types.ts";
 import { negotiateContent } from "./negotiate.ts";
 import { hasDefaultSelect, planRead } from "./read_plan.ts";
@@ -22,11 +23,6 @@ export function findTableQi(catalog: Catalog, schema: string, name: string): Qua
   return { schema, name };
 }
 
-function checkPreferences(req: ApiRequest): void {
-  const p = req.preferences;
-  if (p.invalid.length > 0 && p.handling === "strict") throw Errors.invalidPreferences(p.invalid);
-}
-
 function isPlan(media: MediaType): boolean {
   return media.kind === "plan";
 }
@@ -38,7 +34,7 @@ export function planAction(req: ApiRequest, config: AppConfig, catalog: Catalog)
       const qi = findTableQi(catalog, req.schema, action.name);
       const readPlan = planRead(qi, config, catalog, req);
       const [handler, media] = negotiateContent(config, req, qi, catalog, hasDefaultSelect(readPlan));
-      checkPreferences(req);
+      checkPreferences(req.preferences);
       const plan: CrudPlan = {
         kind: "read",
         readPlan,
@@ -98,7 +94,7 @@ function callReadPlan(
   const readOnly = !isInvPost || routine.volatility !== "volatile";
   const callPlan = planCall(routine, req, paramKeys, args, readPlan);
   const [handler, media] = negotiateContent(config, req, relIdentifier, catalog, hasDefaultSelect(readPlan));
-  checkPreferences(req);
+  checkPreferences(req.preferences);
   const p = req.preferences;
   if (p.maxAffected !== null && p.handling === "strict" && !routine.returnType.setOf) {
     throw Errors.maxAffectedRpcViolation();
@@ -120,6 +116,6 @@ function callReadPlan(
 /** `GET /`: the OpenAPI document, for `application/openapi+json`, `application/json` or `*∕*`. */
 function inspectPlan(req: ApiRequest, headersOnly: boolean): InspectPlan {
   const ok = req.accept.some((m) => m.kind === "openapi" || m.kind === "json" || m.kind === "any");
-  if (!ok) throw Errors.mediaType(req.accept.map(mediaTypeString));
+  if (!ok) throw Errors.mediaType(req.accept.map(mediaTypeToString));
   return { kind: "inspect", schema: req.schema, headersOnly, media: { kind: "openapi" } };
 }
