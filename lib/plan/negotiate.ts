@@ -51,13 +51,18 @@ function customHandlers(catalog: Catalog): Map<string, Resolved> {
   index = new Map();
   for (const h of catalog.mediaHandlers) {
     const mt = handlerMediaType(h.mediaType);
-    const rel = h.relation === null ? "*" : `${h.relation.schema}.${h.relation.name}`;
     // A `*∕*` handler answers with application/octet-stream unless response.headers says otherwise.
     const answered: MediaType = mt.kind === "any" ? { kind: "octet" } : mt;
-    index.set(`${rel}|${mtKey(mt)}`, [
-      { kind: "custom", function: h.function, target: h.relation },
-      answered,
-    ]);
+    if (h.isAggregate) {
+      const rel = h.relation === null ? "*" : `${h.relation.schema}.${h.relation.name}`;
+      index.set(`${rel}|${mtKey(mt)}`, [
+        { kind: "custom", function: h.function, target: h.relation },
+        answered,
+      ]);
+    } else {
+      // A function returning the media type's domain answers its own calls with its value.
+      index.set(`${h.function.schema}.${h.function.name}|${mtKey(mt)}`, [{ kind: "scalar" }, answered]);
+    }
   }
   handlerIndex.set(catalog, index);
   return index;
