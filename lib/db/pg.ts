@@ -66,7 +66,10 @@ function statementName(text: string): string {
 interface PgClient extends pg.PoolClient {
   /** Prepared statement names on this connection, oldest first. */
   pgrstPrepared?: Map<string, true>;
-  connection: { parsedStatements: Record<string, string> };
+  connection: {
+    parsedStatements: Record<string, string>;
+    stream: { write(chunk: Uint8Array): boolean; cork(): void; uncork(): void };
+  };
 }
 
 /** Builds a pg query config; prepared statements are tracked (and evicted) per connection. */
@@ -147,6 +150,12 @@ export function createPgDatabase(options: PgOptions): Database {
       const evicted: string[] = [];
       const queries = spec.statements.map((s) => queryConfig(client, s, cacheSize, evicted));
       const burst: Promise<pg.QueryArrayResult>[] = [];
+      // One socket write for the whole burst: pg writes each message separately; we collect
+      // them and write one buffer (far cheaper than a write, or a writev, per message).
+      const stream = client.connection.stream;
+      const chunks: Uint8Array[] = [];
+      const write = stream.write;
+      stream.write = (chunk: Uint8Array) => (chunks.push(chunk), true);
       for (const name of evicted) burst.push(simple(client, `DEALLOCATE ${name}`));
       const mode = spec.readOnly ? "READ ONLY" : "READ WRITE";
       burst.push(simple(client, `BEGIN ISOLATION LEVEL ${ISOLATION_SQL[spec.isolation]} ${mode}`));
@@ -154,6 +163,8 @@ export function createPgDatabase(options: PgOptions): Database {
       for (const q of queries) burst.push(client.query(q));
       const pipelinedEnd = spec.check === undefined;
       if (pipelinedEnd) burst.push(...end(client, spec.rollback));
+      stream.write = write;
+      stream.write(chunks.length === 1 ? chunks[0] : concat(chunks));
 
       const settled = await Promise.allSettled(burst);
       const failure = settled.find((r): r is PromiseRejectedResult => r.status === "rejected");
@@ -252,4 +263,16 @@ function end(client: PgClient, rollback: boolean): Promise<pg.QueryArrayResult>[
   return rollback
     ? [simple(client, "SET CONSTRAINTS ALL IMMEDIATE"), simple(client, "ROLLBACK")]
     : [simple(client, "COMMIT")];
+}
+
+function concat(chunks: readonly Uint8Array[]): Uint8Array {
+  let n = 0;
+  for (const c of chunks) n += c.length;
+  const out = new Uint8Array(n);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
 }
