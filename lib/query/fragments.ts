@@ -3,6 +3,7 @@
  * logic trees, ordering, limits, select items. Every request value is a `param()`.
  */
 import type { QualifiedIdentifier } from "../catalog/types.ts";
+import { unknownField } from "../plan/types.ts";
 import type {
   CoercibleField,
   CoercibleFilter,
@@ -201,20 +202,6 @@ export function orderTerm(table: QualifiedIdentifier, o: CoercibleOrderTerm): Sq
   const nulls = o.nulls ? NULLS[o.nulls] : empty;
   const sep = o.direction && o.nulls ? sql` ` : empty;
   return sql`${term} ${dir}${sep}${nulls}`;
-}
-
-function unknownFieldLike(name: string): CoercibleField {
-  return {
-    name,
-    jsonPath: [],
-    toJson: false,
-    toTsVector: null,
-    irType: "",
-    baseType: "",
-    transform: null,
-    default: null,
-    fullRow: false,
-  };
 }
 
 export function orderBy(table: QualifiedIdentifier, terms: readonly CoercibleOrderTerm[]): Sql {
