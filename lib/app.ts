@@ -23,6 +23,7 @@ import type { HeaderList } from "./response/headers.ts";
 import { POSTGREST_VERSION } from "./version.ts";
 
 const SERVER = `postgrest/${POSTGREST_VERSION}`;
+const encoder = new TextEncoder();
 
 export type Handler = (request: Request) => Promise<Response>;
 
@@ -112,10 +113,14 @@ function toResponse(
     }
   }
   addCommonHeaders(state, request, headers);
-  return new Response(res.body === null || request.method === "HEAD" ? null : res.body, {
-    status: res.status,
-    headers,
-  });
+  // A string body would make `Response` add `Content-Type: text/plain` to responses that have
+  // none (a 201 without representation); bytes do not.
+  const body = res.body === null || request.method === "HEAD"
+    ? null
+    : headers.has("content-type")
+    ? res.body
+    : encoder.encode(res.body);
+  return new Response(body, { status: res.status, headers });
 }
 
 function addCommonHeaders(state: AppState, request: Request, headers: Headers): void {

@@ -9,6 +9,7 @@ import type { AppConfig } from "../config/types.ts";
 import { Errors } from "../errors.ts";
 import { mediaTypeString } from "../request/media_type.ts";
 import type { ApiRequest, MediaType } from "../request/types.ts";
+import { planMutate } from "./mutate_plan.ts";
 import { negotiateContent } from "./negotiate.ts";
 import { hasDefaultSelect, planRead } from "./read_plan.ts";
 import type { ActionPlan, CrudPlan, InspectPlan } from "./types.ts";
@@ -58,7 +59,24 @@ export function planAction(req: ApiRequest, config: AppConfig, catalog: Catalog)
       return { kind: "noDb", plan: { kind: "schemaInfo" } };
     case "schemaRead":
       return { kind: "db", plan: inspectPlan(req, action.headersOnly), explain: false };
-    case "relationMutate":
+    case "relationMutate": {
+      const qi = findTableQi(catalog, req.schema, action.name);
+      const readPlan = planRead(qi, config, catalog, req);
+      const mutatePlan = planMutate(action.mutation, qi, req, catalog, readPlan);
+      checkPreferences(req);
+      const [handler, media] = negotiateContent(config, req, qi, catalog, hasDefaultSelect(readPlan));
+      const plan: CrudPlan = {
+        kind: "mutate",
+        readPlan,
+        mutation: action.mutation,
+        mutatePlan,
+        txMode: { readOnly: false, isolation: null },
+        handler,
+        media,
+        qi,
+      };
+      return { kind: "db", plan, explain: isPlan(media) };
+    }
     case "routine":
     case "routineInfo":
       throw Errors.notImplemented(`${action.kind} is not implemented yet`);
