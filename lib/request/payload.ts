@@ -41,7 +41,7 @@ function decodeUtf8(bytes: Uint8Array): string | null {
 /** An empty array: what PostgREST inserts for a JSON scalar body. */
 const EMPTY_ARRAY: Payload = { kind: "json", raw: "[]", keys: new Set(), isArray: true };
 
-/** A JSON body (PostgREST's `payloadAttributes`); `null` when the keys of an array differ. */
+/** A JSON body and its keys (PostgREST's `payloadAttributes`), or 400 PGRST102. */
 function jsonPayload(bytes: Uint8Array, text: string): Payload {
   const shape = scanJson(bytes);
   if (shape === null) throw Errors.invalidBody(INVALID_JSON);
