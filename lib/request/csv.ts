@@ -4,8 +4,8 @@
  * object of strings; a field that reads `NULL` becomes `null`, an empty field an empty string.
  *
  * Fields follow RFC 4180: separated by `,`, rows by LF or CRLF, optionally quoted with `"` (a
- * quote inside a quoted field is doubled). Rows of a different length than the header make the
- * body invalid (PostgREST: "All lines must have same number of fields").
+ * quote inside a quoted field is doubled); blank lines are skipped. Rows of a different length
+ * than the header make the body invalid (PostgREST: "All lines must have same number of fields").
  */
 
 export type CsvResult =
@@ -61,7 +61,8 @@ export function parseCsvRows(text: string): string[][] | string {
       if (text.charCodeAt(i) === 10) i++;
       break;
     }
-    rows.push(row);
+    // As cassava, blank lines (one empty field) are no records.
+    if (row.length > 1 || row[0] !== "") rows.push(row);
   }
   return rows;
 }

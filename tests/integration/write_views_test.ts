@@ -252,3 +252,28 @@ Deno.test("POST with Content-Profile writes into that schema and echoes it", asy
     await multi.close();
   }
 });
+
+Deno.test({
+  // needs the full catalog (data representations)
+  name: "POST and PATCH parse represented columns with their json → domain cast (WR-20)",
+  ignore: true,
+  fn: async () => {
+    const post = await send(app, "POST", "/swatches", {
+      body: '{"id": 2, "name": "brown", "color": "#221100"}',
+      headers: REP,
+    });
+    assert.deepEqual(await summary(post), {
+      status: 201,
+      body: [{ id: 2, name: "brown", color: "#221100" }],
+    });
+    const patch = await send(app, "PATCH", "/swatches?id=eq.1&select=id,color", {
+      body: '{"color": "#000100"}',
+      headers: REP,
+    });
+    assert.deepEqual(await summary(patch), { status: 200, body: [{ id: 1, color: "#000100" }] });
+    assert.deepEqual(await rows(app, "select id, color::int as color from test.swatches order by id"), [
+      { id: 1, color: 256 },
+      { id: 2, color: 2232576 },
+    ]);
+  },
+});

@@ -175,6 +175,11 @@ Deno.test("parseCsvRows() reads quoted fields, doubled quotes and CRLF", () => {
   assert.deepEqual(parseCsvRows('a\n"multi\nline"'), [["a"], ["multi\nline"]]);
 });
 
+Deno.test("parseCsvRows() skips blank lines, as cassava", () => {
+  assert.deepEqual(parseCsvRows("a,b\n\n1,2\n\n"), [["a", "b"], ["1", "2"]]);
+  assert.deepEqual(parseCsvRows("a\r\n\r\nx\r\n"), [["a"], ["x"]]);
+});
+
 Deno.test("parseCsvRows() reports an unterminated quoted field", () => {
   assert.equal(typeof parseCsvRows('a\n"open'), "string");
   assert.equal(typeof parseCsvRows('a\n"x"y'), "string");
