@@ -25,6 +25,7 @@ import { POSTGREST_VERSION } from "./version.ts";
 import { timestamp } from "./app_state.ts";
 
 const SERVER = `postgrest/${POSTGREST_VERSION}`;
+const encoder = new TextEncoder();
 
 /** Connection details the server knows and the `Request` does not (for the access log). */
 export interface RequestInfo {
@@ -127,10 +128,14 @@ function toResponse(
     }
   }
   addCommonHeaders(state, request, headers);
-  return new Response(res.body === null || request.method === "HEAD" ? null : res.body, {
-    status: res.status,
-    headers,
-  });
+  // A string body would make `Response` add `Content-Type: text/plain` to responses that have
+  // none (a 201 without representation); bytes do not.
+  const body = res.body === null || request.method === "HEAD"
+    ? null
+    : headers.has("content-type")
+    ? res.body
+    : encoder.encode(res.body);
+  return new Response(body, { status: res.status, headers });
 }
 
 function addCommonHeaders(state: AppState, request: Request, headers: Headers): void {

@@ -10,6 +10,7 @@ import { Errors } from "../errors.ts";
 import { mediaTypeToString } from "../request/media_type.ts";
 import { checkPreferences } from "../request/preferences.ts";
 import type { ApiRequest, MediaType } from "../request/types.ts";
+import { planMutate } from "./mutate_plan.ts";
 import { negotiateContent } from "./negotiate.ts";
 import { hasDefaultSelect, planRead } from "./read_plan.ts";
 import { type CallArgs, findProc, planCall, toRpcParams } from "./call_plan.ts";
@@ -55,14 +56,30 @@ export function planAction(req: ApiRequest, config: AppConfig, catalog: Catalog)
       return { kind: "noDb", plan: { kind: "schemaInfo" } };
     case "schemaRead":
       return { kind: "db", plan: inspectPlan(req, action.headersOnly), explain: false };
+    case "relationMutate": {
+      const qi = findTableQi(catalog, req.schema, action.name);
+      const readPlan = planRead(qi, config, catalog, req);
+      const mutatePlan = planMutate(action.mutation, qi, req, catalog, readPlan);
+      checkPreferences(req.preferences);
+      const [handler, media] = negotiateContent(config, req, qi, catalog, hasDefaultSelect(readPlan));
+      const plan: CrudPlan = {
+        kind: "mutate",
+        readPlan,
+        mutation: action.mutation,
+        mutatePlan,
+        txMode: { readOnly: false, isolation: null },
+        handler,
+        media,
+        qi,
+      };
+      return { kind: "db", plan, explain: isPlan(media) };
+    }
     case "routine":
       return callReadPlan(req, config, catalog, action.name, action.method.kind === "invoke");
     case "routineInfo": {
       const call = callReadPlan(req, config, catalog, action.name, false);
       return { kind: "noDb", plan: { kind: "routineInfo", routine: (call.plan as CallReadPlan).routine } };
     }
-    case "relationMutate":
-      throw Errors.notImplemented(`${action.kind} is not implemented yet`);
   }
 }
 

@@ -17,6 +17,7 @@ import type {
   OpExpr,
   Range,
 } from "../request/types.ts";
+import type { MutatePlan } from "./mutate_plan.ts";
 
 /** A named element with the type information a particular use needs (PostgREST's `CoercibleField`). */
 export interface CoercibleField {
@@ -177,12 +178,12 @@ export interface WrappedReadPlan {
   readonly qi: QualifiedIdentifier;
 }
 
-/** Write plans are completed by the writes work; kept open here so the pipeline is total. */
+/** A write and the read of its representation from `pgrst_source`. */
 export interface MutateReadPlan {
   readonly kind: "mutate";
   readonly readPlan: ReadPlan;
   readonly mutation: Mutation;
-  readonly mutatePlan: unknown;
+  readonly mutatePlan: MutatePlan;
   readonly txMode: TxMode;
   readonly handler: MediaHandler;
   readonly media: MediaType;

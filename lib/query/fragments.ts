@@ -194,8 +194,7 @@ const NULLS = { first: sql`NULLS FIRST`, last: sql`NULLS LAST` } as const;
 
 export function orderTerm(table: QualifiedIdentifier, o: CoercibleOrderTerm): Sql {
   const term = o.kind === "field" ? field(table, o.field) : field({ schema: "", name: o.relation }, {
-    ...unknownFieldLike(o.field.name),
-    jsonPath: o.field.jsonPath,
+    ...unknownField(o.field.name, o.field.jsonPath),
     toJson: true,
   });
   const dir = o.direction ? DIRECTION[o.direction] : empty;

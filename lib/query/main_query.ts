@@ -6,6 +6,7 @@ import type { AppConfig } from "../config/types.ts";
 import type { ActionPlan } from "../plan/types.ts";
 import type { ApiRequest } from "../request/types.ts";
 import { mainCall } from "./call.ts";
+import { mainWrite } from "./mutate.ts";
 import { readPlanToCountQuery } from "./read.ts";
 import type { Sql } from "./sql.ts";
 import { explainCount, mainRead, shouldExplainCount, withMediaType } from "./statements.ts";
@@ -45,6 +46,20 @@ export function buildMainQuery(plan: ActionPlan, config: AppConfig, req: ApiRequ
             maxRows: config.dbMaxRows,
             range: req.topLevelRange,
             handler: p.handler,
+          }),
+        ),
+        explain: null,
+      };
+    case "mutate":
+      return {
+        main: withMediaType(
+          p.media,
+          mainWrite({
+            readPlan: p.readPlan,
+            mutatePlan: p.mutatePlan,
+            media: p.media,
+            handler: p.handler,
+            preferences: req.preferences,
           }),
         ),
         explain: null,
