@@ -7,6 +7,7 @@
  * authentication state (42501 is 401 for the anonymous role, 403 otherwise).
  */
 import type { AppState } from "./app_state.ts";
+import { DbConnectionError, DbServerError } from "./db/db.ts";
 import { runMainTx } from "./db/main_tx.ts";
 import { PgrstError } from "./errors.ts";
 import { fromDbError } from "./pg_errors.ts";
@@ -17,16 +18,37 @@ import { buildMainQuery } from "./query/main_query.ts";
 import { buildPreRequest, buildTxSettings } from "./query/tx_settings.ts";
 import { parseApiRequest } from "./request/api_request.ts";
 import { parsePreferences } from "./request/preferences.ts";
-import type { ApiRequest } from "./request/types.ts";
 import { type PgrstResponse, respond, respondInfo } from "./response/response.ts";
 import type { HeaderList } from "./response/headers.ts";
+import { corsHeaders, corsPreflight } from "./response/cors.ts";
 import { POSTGREST_VERSION } from "./version.ts";
+import { timestamp } from "./app_state.ts";
 
 const SERVER = `postgrest/${POSTGREST_VERSION}`;
+const encoder = new TextEncoder();
 
-export type Handler = (request: Request) => Promise<Response>;
+/** Connection details the server knows and the `Request` does not (for the access log). */
+export interface RequestInfo {
+  readonly remoteAddr?: string;
+}
+
+export type Handler = (request: Request, info?: RequestInfo) => Promise<Response>;
 
 export function createApp(state: AppState): Handler {
+  const handle = createPipeline(state);
+  return async (request, info) => {
+    const preflight = corsPreflight(request, state.config.serverCorsAllowedOrigins);
+    if (preflight !== null) return preflight;
+    const response = await handle(request);
+    for (const [k, v] of corsHeaders(request, state.config.serverCorsAllowedOrigins)) {
+      response.headers.set(k, v);
+    }
+    accessLog(state, request, response, info);
+    return response;
+  };
+}
+
+function createPipeline(state: AppState): (request: Request) => Promise<Response> {
   return async (request) => {
     let authenticated = false;
     let res: PgrstResponse;
@@ -39,10 +61,10 @@ export function createApp(state: AppState): Handler {
       const catalog = state.catalog;
       if (catalog === null) throw state.catalogError();
       const body = request.body === null ? null : new Uint8Array(await request.arrayBuffer());
-      const preferences = parsePreferences(
-        request.headers.has("prefer") ? [request.headers.get("prefer")!] : [],
-        config.dbTxEnd.endsWith("allow-override"),
-      );
+      const prefer = request.headers.get("prefer");
+      const preferences = parsePreferences(prefer === null ? [] : [prefer], {
+        allowTxOverride: config.dbTxEnd.endsWith("allow-override"),
+      });
       const req = parseApiRequest(
         { method: request.method, url, headers: request.headers, body },
         config,
@@ -59,33 +81,27 @@ export function createApp(state: AppState): Handler {
           plan: plan.plan,
           explain: plan.explain,
           query,
-          txSettings: buildTxSettings(txContext(state, req, auth.role, auth.claims)),
+          txSettings: buildTxSettings({
+            config,
+            auth,
+            request: req,
+            functionSettings: plan.plan.kind === "call" ? plan.plan.routine.settings : undefined,
+          }),
           preRequest: config.dbPreRequest ? buildPreRequest(config.dbPreRequest) : null,
-          isolation: config.roleIsolationLevels.get(auth.role) ?? "read committed",
+          isolation: plan.plan.txMode.isolation ?? config.roleIsolationLevels.get(auth.role) ??
+            "read committed",
           config,
           req,
         });
         res = respond(result, req, config, catalog);
       }
     } catch (e) {
-      return errorResponse(state, fromDbError(e, authenticated));
+      if (e instanceof DbConnectionError || (e instanceof DbServerError && /^(08|57P0)/.test(e.code))) {
+        state.onConnectionLost();
+      }
+      return errorResponse(state, fromDbError(e, authenticated), request);
     }
     return toResponse(state, request, res, plan);
-  };
-}
-
-function txContext(state: AppState, req: ApiRequest, role: string, claims: string) {
-  const config = state.config;
-  return {
-    searchPath: [req.schema, ...config.dbExtraSearchPath],
-    role,
-    claims,
-    method: req.method,
-    path: req.path,
-    headers: JSON.stringify(Object.fromEntries(req.headers)),
-    cookies: JSON.stringify(Object.fromEntries(req.cookies)),
-    appSettings: config.appSettings,
-    timezone: req.preferences.timezone,
   };
 }
 
@@ -112,10 +128,14 @@ function toResponse(
     }
   }
   addCommonHeaders(state, request, headers);
-  return new Response(res.body === null || request.method === "HEAD" ? null : res.body, {
-    status: res.status,
-    headers,
-  });
+  // A string body would make `Response` add `Content-Type: text/plain` to responses that have
+  // none (a 201 without representation); bytes do not.
+  const body = res.body === null || request.method === "HEAD"
+    ? null
+    : headers.has("content-type")
+    ? res.body
+    : encoder.encode(res.body);
+  return new Response(body, { status: res.status, headers });
 }
 
 function addCommonHeaders(state: AppState, request: Request, headers: Headers): void {
@@ -145,4 +165,28 @@ export function errorResponse(state: AppState, e: unknown, request?: Request): R
 function internalError(state: AppState, e: unknown): PgrstError {
   state.logError(e);
   return new PgrstError(500, { code: "PGRSTX00", message: "Internal server error" });
+}
+
+/** Apache-style access log on stdout: all requests at info, 4xx+ at warn, 5xx at error. */
+function accessLog(
+  state: AppState,
+  request: Request,
+  response: Response,
+  info: RequestInfo | undefined,
+): void {
+  const level = state.config.logLevel;
+  const s = response.status;
+  const show = level === "info" || level === "debug" || (level === "warn" && s >= 400) ||
+    (level === "error" && s >= 500);
+  if (!show) return;
+  const url = new URL(request.url);
+  const size = response.headers.get("content-length") ?? "-";
+  const q = (v: string | null) => JSON.stringify(v ?? "");
+  state.sink.out(
+    `${info?.remoteAddr ?? "-"} - - [${
+      timestamp(new Date())
+    }] "${request.method} ${url.pathname}${url.search} HTTP/1.1" ${s} ${size} ${
+      q(request.headers.get("referer"))
+    } ${q(request.headers.get("user-agent"))}`,
+  );
 }

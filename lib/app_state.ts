@@ -2,18 +2,13 @@
  * The state a running pgrst shares between requests: the current config and catalog (each an
  * immutable snapshot, swapped atomically on reload), the database, the authenticator, logging.
  */
+import { type AuthResult, createAuthenticator } from "./auth/auth.ts";
 import type { Catalog } from "./catalog/types.ts";
 import type { AppConfig, LogLevel } from "./config/types.ts";
 import type { Database } from "./db/db.ts";
 import { Errors, PgrstError } from "./errors.ts";
 
-export interface AuthResult {
-  readonly role: string;
-  /** `request.jwt.claims` as JSON text. */
-  readonly claims: string;
-  /** A JWT role was used (not the anonymous role). */
-  readonly authenticated: boolean;
-}
+export type { AuthResult };
 
 export type Authenticate = (authorization: string | null) => Promise<AuthResult>;
 
@@ -33,6 +28,8 @@ export class AppState {
   readonly db: Database;
   readonly sink: LogSink;
   authenticate: Authenticate;
+  /** Called when a request finds the database unreachable (starts recovery). */
+  onConnectionLost: () => void = () => {};
 
   constructor(options: {
     config: AppConfig;
@@ -45,7 +42,7 @@ export class AppState {
     this.#catalog = options.catalog;
     this.db = options.db;
     this.sink = options.sink;
-    this.authenticate = options.authenticate ?? anonymousOnly(() => this.#config);
+    this.authenticate = options.authenticate ?? jwtAuthenticate(options.config);
   }
 
   get config(): AppConfig {
@@ -56,8 +53,10 @@ export class AppState {
     return this.#catalog;
   }
 
+  /** Swaps the configuration (and the authenticator: the JWT cache belongs to the old secret). */
   setConfig(config: AppConfig): void {
     this.#config = config;
+    this.authenticate = jwtAuthenticate(config);
   }
 
   setCatalog(catalog: Catalog | null): void {
@@ -99,18 +98,7 @@ export function timestamp(d: Date): string {
   }:${p(d.getSeconds())} ${tz}`;
 }
 
-/** Until JWT support is wired in: anonymous requests only. */
-function anonymousOnly(config: () => AppConfig): Authenticate {
-  return (authorization) => {
-    const c = config();
-    if (authorization !== null && /^bearer /i.test(authorization) && c.jwtSecret === null) {
-      return Promise.reject(Errors.jwtSecretMissing());
-    }
-    if (c.dbAnonRole === null) return Promise.reject(Errors.jwtTokenRequired());
-    return Promise.resolve({
-      role: c.dbAnonRole,
-      claims: JSON.stringify({ role: c.dbAnonRole }),
-      authenticated: false,
-    });
-  };
+function jwtAuthenticate(config: AppConfig): Authenticate {
+  const authenticator = createAuthenticator(config);
+  return (authorization) => authenticator.authenticate(authorization, Date.now());
 }

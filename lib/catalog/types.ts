@@ -41,7 +41,10 @@ export interface Table {
   readonly insertable: boolean;
   readonly updatable: boolean;
   readonly deletable: boolean;
-  /** Primary key columns (inferred for views), in key order. */
+  /**
+   * Primary key columns. Tables: ordered by column name, as PostgREST orders them. Views: inferred
+   * from the base tables' keys, in key order.
+   */
   readonly pk: readonly string[];
   /** Columns in attribute order. */
   readonly columns: readonly Column[];
@@ -109,7 +112,10 @@ export interface RoutineParam {
   readonly name: string;
   /** `format_type` of the parameter type. */
   readonly type: string;
-  /** The type with its length modifier where one applies, e.g. `character varying(10)`. */
+  /**
+   * The type to read the argument as: `type`, except that `character`, `bit` (and their arrays)
+   * become `character varying`, `bit varying`, which accept any length (PostgREST's `ppTypeMaxLength`).
+   */
   readonly typeMaxLength: string;
   readonly required: boolean;
   readonly variadic: boolean;
@@ -140,7 +146,9 @@ export interface Representation {
 
 /** A function or aggregate producing a media type (`CREATE DOMAIN "text/csv" …`). */
 export interface MediaHandler {
+  /** The domain's name in lower case, e.g. `text/csv`; `*\/*` for the handler of any type. */
   readonly mediaType: string;
+  /** The aggregate, or the function returning the domain (it handles its own calls). */
   readonly function: QualifiedIdentifier;
   /** Relation (row type) the aggregate applies to; `null` for functions and `anyelement` aggregates. */
   readonly relation: QualifiedIdentifier | null;

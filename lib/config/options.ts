@@ -10,8 +10,8 @@ export type OptionKind =
   | "string" // free text
   | "int"
   | "bool"
-  | "list" // comma-separated, empty = default
-  | "listEmptyable" // comma-separated, "" = empty list
+  | "list" // comma-separated, elements trimmed (empty elements kept); "" = default
+  | "listEmptyable" // comma-separated; "" = empty list
   | "enum"
   | "qualifiedName" // schema.function
   | "fileMode"; // octal, e.g. 660
@@ -27,6 +27,8 @@ export interface OptionSpec {
   /** The default as it would be written in a config file; `null` = unset. */
   readonly default: string | null;
   readonly aliases?: readonly string[];
+  /** The alias is looked up before the name (PostgREST does so for `db-pool-timeout`). */
+  readonly aliasFirst?: boolean;
   readonly values?: readonly string[];
   /** May be set with `ALTER ROLE authenticator SET pgrst.<name_with_underscores>`. */
   readonly inDb: boolean;
@@ -40,8 +42,14 @@ const o = (
   key: OptionSpec["key"],
   kind: OptionKind,
   def: string | null,
-  flags: { inDb?: boolean; reloadable?: boolean; aliases?: string[]; values?: string[]; internal?: boolean } =
-    {},
+  flags: {
+    inDb?: boolean;
+    reloadable?: boolean;
+    aliases?: string[];
+    aliasFirst?: boolean;
+    values?: string[];
+    internal?: boolean;
+  } = {},
 ): OptionSpec => ({
   name,
   key,
@@ -50,11 +58,20 @@ const o = (
   inDb: flags.inDb ?? false,
   reloadable: flags.reloadable ?? false,
   aliases: flags.aliases,
+  aliasFirst: flags.aliasFirst,
   values: flags.values,
   internal: flags.internal,
 });
 
-/** Every option, alphabetically (as `--dump-config` prints them). */
+/**
+ * Every option, alphabetically (as `--dump-config` prints them).
+ *
+ * `reloadable` says whether a config reload changes the option's effect. PostgREST replaces the
+ * whole config on reload and reads most options per request, so only the options used once at
+ * start-up (listening sockets, the pool, the connection string) are not reloadable. In particular
+ * `db-tx-end`, `openapi-server-proxy-uri` and `server-cors-allowed-origins`, documented as not
+ * reloadable, are read per request by PostgREST and so do change on reload (FEATURES §2.30 #7).
+ */
 export const OPTIONS: readonly OptionSpec[] = [
   o("admin-server-host", "adminServerHost", "string", null),
   o("admin-server-port", "adminServerPort", "int", null),
@@ -83,7 +100,10 @@ export const OPTIONS: readonly OptionSpec[] = [
   o("db-pool", "dbPool", "int", "10"),
   o("db-pool-acquisition-timeout", "dbPoolAcquisitionTimeout", "int", "10"),
   o("db-pool-automatic-recovery", "dbPoolAutomaticRecovery", "bool", "true", { reloadable: true }),
-  o("db-pool-max-idletime", "dbPoolMaxIdletime", "int", "30", { aliases: ["db-pool-timeout"] }),
+  o("db-pool-max-idletime", "dbPoolMaxIdletime", "int", "30", {
+    aliases: ["db-pool-timeout"],
+    aliasFirst: true,
+  }),
   o("db-pool-max-lifetime", "dbPoolMaxLifetime", "int", "1800"),
   o("db-pre-config", "dbPreConfig", "qualifiedName", null, { inDb: true, reloadable: true }),
   o("db-pre-request", "dbPreRequest", "qualifiedName", null, {
@@ -100,6 +120,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   o("db-schemas", "dbSchemas", "list", "public", { inDb: true, reloadable: true, aliases: ["db-schema"] }),
   o("db-tx-end", "dbTxEnd", "enum", "commit", {
     inDb: true,
+    reloadable: true,
     values: ["commit", "commit-allow-override", "rollback", "rollback-allow-override"],
   }),
   o("db-uri", "dbUri", "string", "postgresql://"),
@@ -127,8 +148,11 @@ export const OPTIONS: readonly OptionSpec[] = [
     values: ["follow-privileges", "ignore-privileges", "disabled"],
   }),
   o("openapi-security-active", "openapiSecurityActive", "bool", "false", { inDb: true, reloadable: true }),
-  o("openapi-server-proxy-uri", "openapiServerProxyUri", "string", null, { inDb: true }),
-  o("server-cors-allowed-origins", "serverCorsAllowedOrigins", "list", null, { inDb: true }),
+  o("openapi-server-proxy-uri", "openapiServerProxyUri", "string", null, { inDb: true, reloadable: true }),
+  o("server-cors-allowed-origins", "serverCorsAllowedOrigins", "list", null, {
+    inDb: true,
+    reloadable: true,
+  }),
   o("server-host", "serverHost", "string", "!4"),
   o("server-port", "serverPort", "int", "3000"),
   o("server-reuseport", "serverReuseport", "bool", "false"),
@@ -156,6 +180,14 @@ export const OPTIONS: readonly OptionSpec[] = [
 export function envName(optionName: string): string {
   return "PGRST_" + optionName.toUpperCase().replaceAll("-", "_").replaceAll(".", "_");
 }
+
+/** Options removed from PostgREST; like PostgREST, pgrst ignores them wherever they are set. */
+export const REMOVED_OPTIONS: readonly string[] = [
+  "raw-media-types",
+  "db-use-legacy-gucs",
+  "jwt-cache-max-lifetime",
+  "admin-server-config-enabled",
+];
 
 /** `db-schemas` → `pgrst.db_schemas`. */
 export function dbSettingName(optionName: string): string {

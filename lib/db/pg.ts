@@ -1,20 +1,23 @@
 /**
- * The production database driver: node-postgres (`npm:pg`) in pipeline mode. The only file that
- * imports `pg`.
+ * The production database driver: node-postgres (`npm:pg`), its connections, pool and wire
+ * protocol (`pg-protocol`). The only file that imports them.
  *
- * A transaction goes out as one burst on one pooled connection: BEGIN, the statements and (when
- * no `check` needs the results first) COMMIT/ROLLBACK are written without waiting for replies.
- * Each statement carries its own Sync, so after an error PostgreSQL skips to the next one, which
- * fails in the aborted transaction, and the final COMMIT turns into a ROLLBACK by itself.
+ * A transaction is one burst on one pooled connection, written with a single socket write and
+ * answered in one round trip: BEGIN, each statement (Parse if not yet prepared, Bind, Execute),
+ * COMMIT or ROLLBACK, Sync — all in the extended protocol, handled by one pg "submittable"
+ * rather than a pg Query per statement. When a `check` must see the results first, the burst
+ * ends with a Flush and the end is written in a second round trip. After an error PostgreSQL
+ * skips to the Sync; the transaction is then rolled back (one more round trip, errors only).
  *
  * Named statements are prepared inside the burst, after `set_config('role', …)` has run, so a
  * statement that needs the role's privileges to parse still works. Each connection keeps a
- * bounded LRU of its prepared statements and deallocates the oldest.
+ * bounded LRU of its prepared statements and closes the oldest.
  *
  * Rows come back as arrays of text: every type parser is the identity, so no JSON is parsed.
  */
 // @ts-types="npm:@types/pg@8.15.6"
 import pg from "pg";
+import { serialize } from "pg-protocol";
 import {
   type Database,
   DbAcquireTimeout,
@@ -66,28 +69,38 @@ function statementName(text: string): string {
 interface PgClient extends pg.PoolClient {
   /** Prepared statement names on this connection, oldest first. */
   pgrstPrepared?: Map<string, true>;
-  connection: { parsedStatements: Record<string, string> };
+  /** The transaction running on this connection (it counts the ParseComplete replies). */
+  pgrstBurst?: { parseComplete(): void };
+  connection: {
+    parsedStatements: Record<string, string>;
+    stream: { write(chunk: Uint8Array): boolean; cork(): void; uncork(): void };
+  };
 }
 
-/** Builds a pg query config; prepared statements are tracked (and evicted) per connection. */
-function queryConfig(client: PgClient, s: Statement, cacheSize: number, evicted: string[]): pg.QueryConfig {
-  const base = { text: s.text, values: s.params as (string | null)[], rowMode: "array" as const };
-  if (!s.prepare) return base;
+/**
+ * The statement name to use on this connection (`null` = unnamed) and whether it must be parsed
+ * first; keeps each connection's prepared statements in a bounded LRU, deallocating the oldest.
+ */
+function prepared(
+  client: PgClient,
+  s: Statement,
+  cacheSize: number,
+  evicted: string[],
+): [string | null, boolean] {
+  if (!s.prepare) return [null, true];
   const name = statementName(s.text);
-  const prepared = client.pgrstPrepared ??= new Map();
-  if (prepared.has(name)) {
-    prepared.delete(name); // refresh LRU position
-  } else if (prepared.size >= cacheSize) {
-    const oldest = prepared.keys().next().value!;
-    prepared.delete(oldest);
-    // Only statements that did parse exist on the server (a failed Parse leaves nothing).
-    if (client.connection.parsedStatements[oldest] !== undefined) {
-      delete client.connection.parsedStatements[oldest];
-      evicted.push(oldest);
-    }
+  const cache = client.pgrstPrepared ??= new Map();
+  if (cache.has(name)) {
+    cache.delete(name); // refresh its LRU position
+    cache.set(name, true);
+    return [name, false];
   }
-  prepared.set(name, true);
-  return { ...base, name };
+  if (cache.size >= cacheSize) {
+    const oldest = cache.keys().next().value!;
+    cache.delete(oldest);
+    evicted.push(oldest);
+  }
+  return [name, true];
 }
 
 function toDbError(e: unknown, lost: boolean): Error {
@@ -117,12 +130,27 @@ export function createPgDatabase(options: PgOptions): Database {
     maxLifetimeSeconds: options.maxLifetime,
     fallback_application_name: options.applicationName,
     types: TEXT_TYPES,
-    pipeline: true,
   } as pg.PoolConfig;
-  let pool = new pg.Pool(poolConfig);
-  // Idle clients that die (server restart, pg_terminate_backend) emit errors on the pool.
+  // Idle clients that die (server restart, pg_terminate_backend) emit errors on the pool; a
+  // client that dies while checked out emits "error" itself (its queries reject as well, and the
+  // transaction releases it as broken): both must be listened to or they crash the process.
   const onPoolError = () => {};
-  pool.on("error", onPoolError);
+  const onConnect = (client: pg.PoolClient) => {
+    client.on("error", () => {});
+    // pg does not pass ParseComplete to custom submittables: count them for the burst.
+    const c = client as PgClient;
+    (c as unknown as { connection: { on(e: string, f: () => void): void } }).connection.on(
+      "parseComplete",
+      () => c.pgrstBurst?.parseComplete(),
+    );
+  };
+  const newPool = () => {
+    const p = new pg.Pool(poolConfig);
+    p.on("error", onPoolError);
+    p.on("connect", onConnect);
+    return p;
+  };
+  let pool = newPool();
 
   async function acquire(): Promise<PgClient> {
     try {
@@ -136,46 +164,16 @@ export function createPgDatabase(options: PgOptions): Database {
     const client = await acquire();
     let broken = false;
     try {
-      const evicted: string[] = [];
-      const queries = spec.statements.map((s) => queryConfig(client, s, cacheSize, evicted));
-      const burst: Promise<pg.QueryArrayResult>[] = [];
-      for (const name of evicted) burst.push(simple(client, `DEALLOCATE ${name}`));
-      const mode = spec.readOnly ? "READ ONLY" : "READ WRITE";
-      burst.push(simple(client, `BEGIN ISOLATION LEVEL ${ISOLATION_SQL[spec.isolation]} ${mode}`));
-      const first = burst.length;
-      for (const q of queries) burst.push(client.query(q));
-      const pipelinedEnd = spec.check === undefined;
-      if (pipelinedEnd) burst.push(...end(client, spec.rollback));
-
-      const settled = await Promise.allSettled(burst);
-      const failure = settled.find((r): r is PromiseRejectedResult => r.status === "rejected");
-      if (failure) {
-        const e = toDbError(failure.reason, true);
-        broken = breaksConnection(e);
-        if (!broken && !pipelinedEnd) await simple(client, "ROLLBACK");
-        throw e;
-      }
-      const results = settled.slice(first, first + queries.length).map((r) =>
-        (r as PromiseFulfilledResult<pg.QueryArrayResult>).value.rows as Rows
-      );
-      if (!pipelinedEnd) {
-        const rejection = spec.check!(results);
-        const ends = await Promise.allSettled(
-          rejection ? [simple(client, "ROLLBACK")] : end(client, spec.rollback),
-        );
-        const endFailure = ends.find((r): r is PromiseRejectedResult => r.status === "rejected");
-        if (endFailure) {
-          const e = toDbError(endFailure.reason, true);
-          broken = breaksConnection(e);
-          if (!broken) await simple(client, "ROLLBACK");
-          throw e;
-        }
-        if (rejection) throw rejection;
-      }
-      return results;
+      return await runBurst(client, spec, cacheSize);
     } catch (e) {
-      if (e instanceof DbConnectionError) broken = true;
-      throw e;
+      if (e instanceof CheckRejection) throw e.error;
+      const err = toDbError(e, true);
+      broken = breaksConnection(err);
+      // A failed statement leaves the transaction open (and aborted): end it.
+      if (!broken && err instanceof DbServerError) {
+        await client.query({ text: "ROLLBACK", rowMode: "array" }).catch(() => broken = true);
+      }
+      throw err;
     } finally {
       client.release(broken ? new Error("connection broken") : undefined);
     }
@@ -227,8 +225,7 @@ export function createPgDatabase(options: PgOptions): Database {
     }),
     async flush() {
       const old = pool;
-      pool = new pg.Pool(poolConfig);
-      pool.on("error", onPoolError);
+      pool = newPool();
       await old.end();
     },
     async close() {
@@ -237,12 +234,172 @@ export function createPgDatabase(options: PgOptions): Database {
   };
 }
 
-function simple(client: PgClient, text: string): Promise<pg.QueryArrayResult> {
-  return client.query({ text, rowMode: "array" });
+/** A `check` refused the results: the transaction was rolled back, the check's error stands. */
+class CheckRejection {
+  constructor(readonly error: Error) {}
 }
 
-function end(client: PgClient, rollback: boolean): Promise<pg.QueryArrayResult>[] {
+/**
+ * One transaction as ONE pg "submittable" on the connection: every message of the burst is
+ * written at once (Close of evicted statements, BEGIN, each statement as Parse?/Bind/Execute,
+ * COMMIT, Sync) and the replies are collected here, without a pg Query object per statement.
+ * With a `check`, the burst stops at a Flush; the end (COMMIT/ROLLBACK + Sync) is written once
+ * the check has seen the results.
+ */
+class Burst {
+  readonly results: (string | null)[][][] = [];
+  #current: (string | null)[][] = [];
+  readonly #expected: number;
+  readonly #parses: (string | null)[];
+  #parsed = 0;
+  readonly #onParsed: (name: string) => void;
+  readonly #messages: Uint8Array;
+  readonly #results = Promise.withResolvers<void>();
+  readonly #done = Promise.withResolvers<void>();
+  #connection: { stream: { write(b: Uint8Array): boolean }; sync(): void } | null = null;
+  #ended: boolean;
+
+  constructor(
+    messages: Uint8Array,
+    parses: (string | null)[],
+    expectedCommands: number,
+    ended: boolean,
+    onParsed: (name: string) => void,
+  ) {
+    this.#messages = messages;
+    this.#parses = parses;
+    this.#expected = expectedCommands;
+    this.#ended = ended;
+    this.#onParsed = onParsed;
+    // Rejections are observed by whoever awaits; never unhandled.
+    this.#results.promise.catch(() => {});
+    this.#done.promise.catch(() => {});
+  }
+
+  /** Resolves when every statement's command has completed. */
+  get completed(): Promise<void> {
+    return this.#results.promise;
+  }
+  /** Resolves at ReadyForQuery (the end of the burst). */
+  get done(): Promise<void> {
+    return this.#done.promise;
+  }
+
+  /** Writes the end of the transaction after a check (then Sync). */
+  end(messages: Uint8Array): void {
+    this.#ended = true;
+    this.#connection!.stream.write(messages);
+  }
+
+  // ---- pg's submittable protocol
+  submit(connection: { stream: { write(b: Uint8Array): boolean }; sync(): void }): null {
+    this.#connection = connection;
+    connection.stream.write(this.#messages);
+    return null;
+  }
+  parseComplete(): void {
+    const name = this.#parses[this.#parsed++];
+    if (name) this.#onParsed(name);
+  }
+  handleRowDescription(): void {}
+  handleDataRow(msg: { fields: (string | null)[] }): void {
+    this.#current.push(msg.fields);
+  }
+  handleCommandComplete(): void {
+    this.results.push(this.#current);
+    this.#current = [];
+    if (this.results.length === this.#expected) this.#results.resolve();
+  }
+  handleEmptyQuery(): void {
+    this.handleCommandComplete();
+  }
+  handlePortalSuspended(): void {}
+  handleCopyInResponse(connection: { sendCopyFail(m: string): void }): void {
+    connection.sendCopyFail("COPY is not supported");
+  }
+  handleCopyData(): void {}
+  handleError(err: unknown): void {
+    // Without an end written yet, PostgreSQL waits for a Sync before it answers again.
+    if (!this.#ended && this.#connection && !(err instanceof Error && !("severity" in err))) {
+      this.#connection.sync();
+    }
+    this.#ended = true;
+    this.#results.reject(err);
+    this.#done.reject(err);
+  }
+  handleReadyForQuery(): void {
+    this.#done.resolve();
+  }
+}
+
+const concatBuffers = (chunks: readonly Uint8Array[]): Uint8Array => {
+  let n = 0;
+  for (const c of chunks) n += c.length;
+  const out = new Uint8Array(n);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
+};
+
+const SYNC = serialize.sync();
+const FLUSH = serialize.flush();
+
+/** Parse (unnamed) + Bind + Execute of a parameterless statement such as BEGIN. */
+function plain(text: string): Uint8Array[] {
+  return [serialize.parse({ text }), serialize.bind({}), serialize.execute({})];
+}
+
+function endMessages(rollback: boolean): Uint8Array[] {
   return rollback
-    ? [simple(client, "SET CONSTRAINTS ALL IMMEDIATE"), simple(client, "ROLLBACK")]
-    : [simple(client, "COMMIT")];
+    ? [...plain("SET CONSTRAINTS ALL IMMEDIATE"), ...plain("ROLLBACK"), SYNC]
+    : [...plain("COMMIT"), SYNC];
+}
+
+async function runBurst(client: PgClient, spec: TxSpec, cacheSize: number): Promise<Rows[]> {
+  const evicted: string[] = [];
+  const chunks: Uint8Array[] = [];
+  const parses: (string | null)[] = [];
+  const plan = spec.statements.map((s) => prepared(client, s, cacheSize, evicted));
+  for (const name of evicted) chunks.push(serialize.close({ type: "S", name }));
+  const mode = spec.readOnly ? "READ ONLY" : "READ WRITE";
+  chunks.push(...plain(`BEGIN ISOLATION LEVEL ${ISOLATION_SQL[spec.isolation]} ${mode}`));
+  parses.push(null);
+  spec.statements.forEach((s, i) => {
+    const [name, parse] = plan[i];
+    if (parse) {
+      chunks.push(serialize.parse({ name: name ?? "", text: s.text }));
+      parses.push(name);
+    }
+    chunks.push(
+      serialize.bind({ statement: name ?? "", values: s.params as (string | null)[] }),
+      serialize.execute({}),
+    );
+  });
+  const check = spec.check;
+  if (check) chunks.push(FLUSH);
+  else chunks.push(...endMessages(spec.rollback));
+  const cache = client.pgrstPrepared ??= new Map();
+  const burst = new Burst(concatBuffers(chunks), parses, 1 + spec.statements.length, !check, (name) => {
+    cache.set(name, true);
+  });
+  client.pgrstBurst = burst;
+  try {
+    client.query(burst as unknown as pg.QueryConfig);
+    await burst.completed;
+    const results = burst.results.slice(1, 1 + spec.statements.length) as Rows[];
+    if (check) {
+      const rejection = check(results);
+      burst.end(concatBuffers(rejection ? [...plain("ROLLBACK"), SYNC] : endMessages(spec.rollback)));
+      await burst.done;
+      if (rejection) throw new CheckRejection(rejection);
+      return results;
+    }
+    await burst.done;
+    return results;
+  } finally {
+    client.pgrstBurst = undefined;
+  }
 }

@@ -4,8 +4,8 @@
  * embed-related stages: related orders, null-embed filters, rel selects, spread aggregate
  * hoisting and to-many spread ordering.
  */
-import { type Catalog, qiKey, type QualifiedIdentifier, type Relationship } from "../catalog/types.ts";
-import { noRelBetweenHint } from "../catalog/fuzzy.ts";
+import type { Catalog, QualifiedIdentifier, Relationship } from "../catalog/types.ts";
+import { findRelationships, noRelBetweenHint } from "../catalog/fuzzy.ts";
 import { Errors } from "../errors.ts";
 import type { Action } from "../request/types.ts";
 import type {
@@ -24,13 +24,6 @@ const SOURCE_CTE = "pgrst_source";
 export function relIsToOne(rel: Relationship): boolean {
   if (rel.kind === "computed") return rel.singleRow;
   return rel.cardinality.kind === "m2o" || rel.cardinality.kind === "o2o";
-}
-
-/** Relationships from `origin` in `schema` to relations of `schema`. */
-export function relationshipsFrom(catalog: Catalog, schema: string, origin: string): readonly Relationship[] {
-  return (catalog.relationships.get(qiKey(schema, origin)) ?? []).filter((r) =>
-    r.foreignTable.schema === schema
-  );
 }
 
 /** `[relName, alias]` when a node was matched by its relation name although it has an alias. */
@@ -64,7 +57,7 @@ export function findRel(
   target: string,
   hint: string | null,
 ): Relationship {
-  const all = relationshipsFrom(catalog, schema, origin);
+  const all = findRelationships(catalog, schema, origin);
   const rels = all.filter((rel) => {
     if (rel.kind === "computed") return target === rel.function.name;
     const card = rel.cardinality.kind;

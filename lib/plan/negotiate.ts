@@ -7,7 +7,7 @@
 import type { Catalog, QualifiedIdentifier } from "../catalog/types.ts";
 import type { AppConfig } from "../config/types.ts";
 import { Errors } from "../errors.ts";
-import { mediaTypeString } from "../request/media_type.ts";
+import { mediaTypeToString } from "../request/media_type.ts";
 import type { ApiRequest, MediaType } from "../request/types.ts";
 import type { MediaHandler } from "./types.ts";
 
@@ -51,13 +51,18 @@ function customHandlers(catalog: Catalog): Map<string, Resolved> {
   index = new Map();
   for (const h of catalog.mediaHandlers) {
     const mt = handlerMediaType(h.mediaType);
-    const rel = h.relation === null ? "*" : `${h.relation.schema}.${h.relation.name}`;
     // A `*∕*` handler answers with application/octet-stream unless response.headers says otherwise.
     const answered: MediaType = mt.kind === "any" ? { kind: "octet" } : mt;
-    index.set(`${rel}|${mtKey(mt)}`, [
-      { kind: "custom", function: h.function, target: h.relation },
-      answered,
-    ]);
+    if (h.isAggregate) {
+      const rel = h.relation === null ? "*" : `${h.relation.schema}.${h.relation.name}`;
+      index.set(`${rel}|${mtKey(mt)}`, [
+        { kind: "custom", function: h.function, target: h.relation },
+        answered,
+      ]);
+    } else {
+      // A function returning the media type's domain answers its own calls with its value.
+      index.set(`${h.function.schema}.${h.function.name}|${mtKey(mt)}`, [{ kind: "scalar" }, answered]);
+    }
   }
   handlerIndex.set(catalog, index);
   return index;
@@ -100,7 +105,7 @@ export function negotiateContent(
     picked = match(mt);
     if (picked) break;
   }
-  if (!picked) throw Errors.mediaType(req.accept.map(mediaTypeString));
+  if (!picked) throw Errors.mediaType(req.accept.map(mediaTypeToString));
   const [handler, media] = picked;
   const action = req.action;
   if (action.kind === "relationMutate") {

@@ -6,6 +6,7 @@
  */
 import type { QualifiedIdentifier, Relationship, Routine } from "../catalog/types.ts";
 import type { IsolationLevel } from "../db/db.ts";
+import type { CallPlan } from "./call_plan.ts";
 import type {
   AggregateFunction,
   Field,
@@ -16,6 +17,7 @@ import type {
   OpExpr,
   Range,
 } from "../request/types.ts";
+import type { MutatePlan } from "./mutate_plan.ts";
 
 /** A named element with the type information a particular use needs (PostgREST's `CoercibleField`). */
 export interface CoercibleField {
@@ -155,6 +157,8 @@ export type MediaHandler =
     readonly function: QualifiedIdentifier;
     readonly target: QualifiedIdentifier | null;
   }
+  /** A function returning a media-type domain: its value is the body. */
+  | { readonly kind: "scalar" }
   /** HEAD and `return=minimal`: no body is built. */
   | { readonly kind: "noAgg" };
 
@@ -174,12 +178,12 @@ export interface WrappedReadPlan {
   readonly qi: QualifiedIdentifier;
 }
 
-/** Write plans are completed by the writes work; kept open here so the pipeline is total. */
+/** A write and the read of its representation from `pgrst_source`. */
 export interface MutateReadPlan {
   readonly kind: "mutate";
   readonly readPlan: ReadPlan;
   readonly mutation: Mutation;
-  readonly mutatePlan: unknown;
+  readonly mutatePlan: MutatePlan;
   readonly txMode: TxMode;
   readonly handler: MediaHandler;
   readonly media: MediaType;
@@ -189,7 +193,7 @@ export interface MutateReadPlan {
 export interface CallReadPlan {
   readonly kind: "call";
   readonly readPlan: ReadPlan;
-  readonly callPlan: unknown;
+  readonly callPlan: CallPlan;
   readonly routine: Routine;
   readonly txMode: TxMode;
   readonly handler: MediaHandler;

@@ -3,6 +3,7 @@
  * logic trees, ordering, limits, select items. Every request value is a `param()`.
  */
 import type { QualifiedIdentifier } from "../catalog/types.ts";
+import { unknownField } from "../plan/types.ts";
 import type {
   CoercibleField,
   CoercibleFilter,
@@ -193,28 +194,13 @@ const NULLS = { first: sql`NULLS FIRST`, last: sql`NULLS LAST` } as const;
 
 export function orderTerm(table: QualifiedIdentifier, o: CoercibleOrderTerm): Sql {
   const term = o.kind === "field" ? field(table, o.field) : field({ schema: "", name: o.relation }, {
-    ...unknownFieldLike(o.field.name),
-    jsonPath: o.field.jsonPath,
+    ...unknownField(o.field.name, o.field.jsonPath),
     toJson: true,
   });
   const dir = o.direction ? DIRECTION[o.direction] : empty;
   const nulls = o.nulls ? NULLS[o.nulls] : empty;
   const sep = o.direction && o.nulls ? sql` ` : empty;
   return sql`${term} ${dir}${sep}${nulls}`;
-}
-
-function unknownFieldLike(name: string): CoercibleField {
-  return {
-    name,
-    jsonPath: [],
-    toJson: false,
-    toTsVector: null,
-    irType: "",
-    baseType: "",
-    transform: null,
-    default: null,
-    fullRow: false,
-  };
 }
 
 export function orderBy(table: QualifiedIdentifier, terms: readonly CoercibleOrderTerm[]): Sql {

@@ -5,6 +5,8 @@
 import type { AppConfig } from "../config/types.ts";
 import type { ActionPlan } from "../plan/types.ts";
 import type { ApiRequest } from "../request/types.ts";
+import { mainCall } from "./call.ts";
+import { mainWrite } from "./mutate.ts";
 import { readPlanToCountQuery } from "./read.ts";
 import type { Sql } from "./sql.ts";
 import { explainCount, mainRead, shouldExplainCount, withMediaType } from "./statements.ts";
@@ -33,6 +35,35 @@ export function buildMainQuery(plan: ActionPlan, config: AppConfig, req: ApiRequ
         explain: shouldExplainCount(req.preferences.count) ? explainCount(countQuery) : null,
       };
     }
+    case "call":
+      return {
+        main: withMediaType(
+          p.media,
+          mainCall({
+            call: p.callPlan,
+            plan: p.readPlan,
+            count: req.preferences.count,
+            maxRows: config.dbMaxRows,
+            range: req.topLevelRange,
+            handler: p.handler,
+          }),
+        ),
+        explain: null,
+      };
+    case "mutate":
+      return {
+        main: withMediaType(
+          p.media,
+          mainWrite({
+            readPlan: p.readPlan,
+            mutatePlan: p.mutatePlan,
+            media: p.media,
+            handler: p.handler,
+            preferences: req.preferences,
+          }),
+        ),
+        explain: null,
+      };
     default:
       return { main: null, explain: null };
   }

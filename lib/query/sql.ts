@@ -127,6 +127,16 @@ export function typeName(formatted: string): Sql {
   return new Sql([formatted]);
 }
 
+/**
+ * An expression PostgreSQL itself wrote for the catalog (`pg_get_expr` of a column default,
+ * e.g. `nextval('items_id_seq'::regclass)`), inlined for `Prefer: missing=default`. Never a
+ * value from a request: those are `param()`s.
+ */
+export function catalogExpression(expr: string): Sql {
+  if (expr.includes("\0")) throw new TypeError(`unexpected catalog expression: ${JSON.stringify(expr)}`);
+  return new Sql([`(${expr})`]);
+}
+
 export interface RenderedSql {
   readonly text: string;
   readonly params: (string | null)[];

@@ -71,6 +71,8 @@ export function handlerBody(routine: Routine | null, handler: MediaHandler): Sql
       return handler.target === null
         ? sql`${fromQi(handler.function)}(_postgrest_t)`
         : sql`${fromQi(handler.function)}(_postgrest_t::${fromQi(handler.target)})`;
+    case "scalar":
+      return sql`coalesce(string_agg(_postgrest_t.pgrst_scalar::text, ''), '')`;
     case "noAgg":
       return sql`''::text`;
   }

@@ -1,38 +1,112 @@
 /**
- * INTERIM transaction settings statement (replaced by the full auth/context work).
+ * Transaction-scoped settings: request + auth + config → the one `select set_config(…), …`
+ * statement that opens every API transaction, and the `db-pre-request` call.
+ *
+ * Settings, in PostgREST's order (`Query/PreQuery.hs`); all transaction-local (`is_local = true`):
+ *
+ *   search_path          active schema, then db-extra-search-path, quoted: `"api", "public"`
+ *   <role settings>      the impersonated role's settings — before `role`, so `GRANT SET ON
+ *                        PARAMETER … TO authenticator` covers superuser parameters (PostgREST #3045)
+ *   role, request.jwt.claims, request.method, request.path
+ *   request.headers      JSON object, lower-cased names, no `cookie` (duplicates: the last wins)
+ *   request.cookies      JSON object
+ *   timezone             only with `Prefer: timezone=…`
+ *   <function settings>  the called function's `SET` clauses named in db-hoisted-tx-settings
+ *   <app.settings.*>
+ *
+ * Fixed names are written into the SQL text (they read clearly in PostgreSQL's logs); role,
+ * function and `app.settings.*` names are parameters, like every value.
  */
-import type { QualifiedName } from "../config/types.ts";
-import { fromQi } from "./fragments.ts";
-import { join, param, type Sql, sql } from "./sql.ts";
+import { encodeString } from "../auth/json.ts";
+import type { AppConfig, QualifiedName } from "../config/types.ts";
+import { ident, join, param, quoteIdent, type Sql, sql } from "./sql.ts";
 
 export interface TxSettingsContext {
-  readonly searchPath: readonly string[];
-  readonly role: string;
-  readonly claims: string;
-  readonly method: string;
-  readonly path: string;
-  readonly headers: string;
-  readonly cookies: string;
-  readonly appSettings: readonly (readonly [string, string])[];
-  readonly timezone: string | null;
+  readonly config: Pick<
+    AppConfig,
+    "dbExtraSearchPath" | "roleSettings" | "appSettings" | "dbHoistedTxSettings"
+  >;
+  /** From `lib/auth` (`AuthResult`). */
+  readonly auth: { readonly role: string; readonly claims: string };
+  /** From `lib/request` (`ApiRequest`). */
+  readonly request: {
+    readonly schema: string;
+    readonly method: string;
+    readonly path: string;
+    readonly headers: readonly (readonly [string, string])[];
+    readonly cookies: readonly (readonly [string, string])[];
+    readonly preferences: { readonly timezone: string | null };
+  };
+  /** `SET` clauses of the called function (`Routine.settings`), for RPC calls only. */
+  readonly functionSettings?: readonly (readonly [string, string])[];
 }
 
+type Pairs = readonly (readonly [string, string])[];
+
+/** `set_config(<name>, $n, true)`; `name` is literal SQL text or a bound parameter. */
+function setConfig(name: Sql, value: string): Sql {
+  return sql`set_config(${name}, ${param(value)}, true)`;
+}
+
+function setDynamic([name, value]: readonly [string, string]): Sql {
+  return sql`set_config(${param(name)}, ${param(value)}, true)`;
+}
+
+/** A JSON object of text values, as aeson encodes a `HashMap Text Text` built from the pairs. */
+export function jsonTextObject(pairs: Pairs): string {
+  const last = new Map<string, string>();
+  for (const [k, v] of pairs) last.set(k, v);
+  return `{${[...last].map(([k, v]) => `${encodeString(k)}:${encodeString(v)}`).join(",")}}`;
+}
+
+/**
+ * The function settings to hoist: PostgreSQL's catalog query keeps a `name=value` clause when it
+ * matches one of the db-hoisted-tx-settings entries as a regular expression (`setting ~ ANY(…)`).
+ */
+export function hoistedSettings(settings: Pairs, hoisted: readonly string[]): Pairs {
+  if (settings.length === 0) return settings;
+  const patterns = hoisted.map((h) => {
+    try {
+      return new RegExp(h);
+    } catch {
+      return { test: (s: string) => s.includes(h) };
+    }
+  });
+  return settings.filter(([k, v]) => patterns.some((p) => p.test(`${k}=${v}`)));
+}
+
+/**
+ * The settings statement of one request.
+ *
+ * @example
+ * render(buildTxSettings(ctx)).text;
+ * // select set_config('search_path', $1, true), set_config('role', $2, true), …
+ */
 export function buildTxSettings(ctx: TxSettingsContext): Sql {
-  const searchPath = ctx.searchPath.map((s) => `"${s.replaceAll('"', '""')}"`).join(", ");
-  const parts = [
-    sql`set_config('search_path', ${param(searchPath)}, true)`,
-    sql`set_config('role', ${param(ctx.role)}, true)`,
-    sql`set_config('request.jwt.claims', ${param(ctx.claims)}, true)`,
-    sql`set_config('request.method', ${param(ctx.method)}, true)`,
-    sql`set_config('request.path', ${param(ctx.path)}, true)`,
-    sql`set_config('request.headers', ${param(ctx.headers)}, true)`,
-    sql`set_config('request.cookies', ${param(ctx.cookies)}, true)`,
-    ...(ctx.timezone === null ? [] : [sql`set_config('timezone', ${param(ctx.timezone)}, true)`]),
-    ...ctx.appSettings.map(([k, v]) => sql`set_config(${param(k)}, ${param(v)}, true)`),
-  ];
+  const { config, auth, request } = ctx;
+  const searchPath = [request.schema, ...config.dbExtraSearchPath].map(quoteIdent).join(", ");
+  const parts: Sql[] = [setConfig(sql`'search_path'`, searchPath)];
+  for (const s of config.roleSettings.get(auth.role) ?? []) parts.push(setDynamic(s));
+  parts.push(
+    setConfig(sql`'role'`, auth.role),
+    setConfig(sql`'request.jwt.claims'`, auth.claims),
+    setConfig(sql`'request.method'`, request.method),
+    setConfig(sql`'request.path'`, request.path),
+    setConfig(sql`'request.headers'`, jsonTextObject(request.headers)),
+    setConfig(sql`'request.cookies'`, jsonTextObject(request.cookies)),
+  );
+  if (request.preferences.timezone !== null) {
+    parts.push(setConfig(sql`'timezone'`, request.preferences.timezone));
+  }
+  for (const s of hoistedSettings(ctx.functionSettings ?? [], config.dbHoistedTxSettings)) {
+    parts.push(setDynamic(s));
+  }
+  for (const s of config.appSettings) parts.push(setDynamic(s));
   return sql`select ${join(parts)}`;
 }
 
+/** `select "schema"."fn"()` for `db-pre-request` (a bare name is resolved by the search path). */
 export function buildPreRequest(fn: QualifiedName): Sql {
-  return sql`select ${fromQi(fn)}()`;
+  const name = fn.schema === "" ? ident(fn.name) : ident(fn.schema, fn.name);
+  return sql`select ${name}()`;
 }

@@ -5,12 +5,11 @@
  */
 import type { AppConfig } from "../config/types.ts";
 import { Errors } from "../errors.ts";
-import { parseAccept, parseMediaType } from "./media_type.ts";
+import { parseAccept, parseContentType } from "./media_type.ts";
 import { parsePayload } from "./payload.ts";
 import { parseQueryParams } from "./query_params.ts";
-import { intersect, rangeRequested } from "./range.ts";
-import type { Action, ApiRequest, Preferences, QueryParams, Range } from "./types.ts";
-import { ALL_ROWS } from "./types.ts";
+import { resolveRanges } from "./range.ts";
+import type { Action, ApiRequest, Preferences } from "./types.ts";
 
 export interface HttpInput {
   readonly method: string;
@@ -101,26 +100,6 @@ export function parseSchema(config: AppConfig, headers: Headers, method: string)
   return [config.dbSchemas[0], config.dbSchemas.length !== 1];
 }
 
-/**
- * The top-level range: `limit`/`offset` intersected with the `Range` header, which only GET
- * honours (RFC 9110). `limit=0` is kept as is (the only empty range allowed).
- */
-export function topLevelRange(method: string, query: QueryParams, headers: Headers): Range {
-  const header = method === "GET" ? rangeRequested(headers.get("range")) : null;
-  const limit = query.ranges.get("") ?? ALL_ROWS;
-  const isLimitZero = limit.upper !== null && limit.upper === limit.offset - 1;
-  const range = isLimitZero ? limit : header === null ? limit : intersect(header, limit);
-  if (range.upper !== null && range.upper < range.offset && !isLimitZero) {
-    throw Errors.invalidRange(
-      header !== null && header.upper !== null && header.upper < header.offset
-        ? { kind: "lowerGtUpper" }
-        : { kind: "negativeLimit" },
-    );
-  }
-  if (method === "PUT" && (range.offset !== 0 || range.upper !== null)) throw Errors.putLimitNotAllowed();
-  return range;
-}
-
 function parseCookies(header: string | null): [string, string][] {
   if (header === null) return [];
   return header.split(";").map((c) => c.trim()).filter((c) => c !== "").map((c) => {
@@ -136,11 +115,8 @@ export function parseApiRequest(input: HttpInput, config: AppConfig, preferences
   const action = parseAction(resource, method);
   const isRpcRead = action.kind === "routine" && action.method.kind === "read";
   const query = parseQueryParams(url.search.slice(1), isRpcRead);
-  const range = topLevelRange(method, query, headers);
-  const contentTypeHeader = headers.get("content-type");
-  const contentType = contentTypeHeader === null
-    ? { kind: "json" as const }
-    : parseMediaType(contentTypeHeader);
+  const { topLevel } = resolveRanges(method, query.ranges, headers.get("range"));
+  const contentType = parseContentType(headers.get("content-type"));
   const { payload, columns } = parsePayload(input.body, contentType, query, action);
   const headerList: [string, string][] = [];
   headers.forEach((v, k) => {
@@ -154,7 +130,7 @@ export function parseApiRequest(input: HttpInput, config: AppConfig, preferences
     negotiatedByProfile,
     query,
     preferences,
-    topLevelRange: range,
+    topLevelRange: topLevel,
     payload,
     columns,
     accept: parseAccept(headers.get("accept")),

@@ -1,12 +1,21 @@
 /**
- * The request body → `Payload`: JSON is kept as text (it reaches PostgreSQL as one parameter)
- * with its keys; CSV becomes JSON; form bodies become pairs. `columns=` skips parsing.
- * PostgREST's `Payload.hs`, with its `PGRST102` messages.
+ * The request body → `Payload` (PostgREST's `Payload.hs`, with its `PGRST102` messages).
+ *
+ * JSON is validated and keyed in one pass over its bytes (`json_scan.ts`) and then kept as the
+ * text it came in: it reaches PostgreSQL as one parameter and is never turned into JavaScript
+ * values. `columns=` skips even that (the body is forwarded unparsed). CSV becomes a JSON array
+ * of string-valued objects; form bodies become one object (tables) or pairs (RPC).
  */
 import { Errors } from "../errors.ts";
+import { csvToJson } from "./csv.ts";
+import { scanJson } from "./json_scan.ts";
 import type { Action, MediaType, Payload, QueryParams } from "./types.ts";
 
-const decoder = new TextDecoder();
+const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+const lenient = new TextDecoder();
+
+const INVALID_JSON = "Empty or invalid json";
+const KEYS_MISMATCH = "All object keys must match";
 
 function shouldParse(action: Action): boolean {
   if (action.kind === "relationMutate") return action.mutation !== "delete";
@@ -21,29 +30,30 @@ function columnsParam(action: Action, query: QueryParams): ReadonlySet<string> |
   return null;
 }
 
-/** Keys of a JSON body: an object's keys, or the uniform keys of an array of objects. */
-function jsonPayload(raw: string, value: unknown): Payload | null {
-  if (Array.isArray(value)) {
-    if (value.length === 0) return { kind: "json", raw: "[]", keys: new Set(), isArray: true };
-    const first = value[0];
-    if (first === null || typeof first !== "object" || Array.isArray(first)) return null;
-    const keys = new Set(Object.keys(first));
-    const uniform = value.every((o) => {
-      if (o === null || typeof o !== "object" || Array.isArray(o)) return false;
-      const k = Object.keys(o);
-      return k.length === keys.size && k.every((x) => keys.has(x));
-    });
-    return uniform ? { kind: "json", raw, keys, isArray: true } : null;
+function decodeUtf8(bytes: Uint8Array): string | null {
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    return null;
   }
-  if (value !== null && typeof value === "object") {
-    return { kind: "json", raw, keys: new Set(Object.keys(value)), isArray: false };
-  }
-  // Anything else (scalars) inserts nothing: an empty array.
-  return { kind: "json", raw: "[]", keys: new Set(), isArray: true };
 }
 
-function formPairs(text: string): [string, string][] {
-  return [...new URLSearchParams(text)];
+/** An empty array: what PostgREST inserts for a JSON scalar body. */
+const EMPTY_ARRAY: Payload = { kind: "json", raw: "[]", keys: new Set(), isArray: true };
+
+/** A JSON body and its keys (PostgREST's `payloadAttributes`), or 400 PGRST102. */
+function jsonPayload(bytes: Uint8Array, text: string): Payload {
+  const shape = scanJson(bytes);
+  if (shape === null) throw Errors.invalidBody(INVALID_JSON);
+  switch (shape.kind) {
+    case "object":
+      return { kind: "json", raw: text, keys: shape.keys, isArray: false };
+    case "array":
+      if (!shape.uniform) throw Errors.invalidBody(KEYS_MISMATCH);
+      return { kind: "json", raw: text, keys: shape.keys, isArray: true };
+    case "scalar":
+      return EMPTY_ARRAY;
+  }
 }
 
 export function parsePayload(
@@ -58,30 +68,29 @@ export function parsePayload(
   const bytes = body ?? new Uint8Array();
   switch (contentType.kind) {
     case "json": {
-      const text = decoder.decode(bytes);
-      if (columns !== null) return { payload: { kind: "rawJson", raw: text }, columns };
-      let value: unknown;
-      if (text === "" && isProc) value = {};
-      else {
-        try {
-          value = JSON.parse(text);
-        } catch {
-          throw Errors.invalidBody("Empty or invalid json");
-        }
+      if (columns !== null) return { payload: { kind: "rawJson", raw: lenient.decode(bytes) }, columns };
+      if (bytes.length === 0 && isProc) {
+        return { payload: { kind: "json", raw: "{}", keys: new Set(), isArray: false }, columns: new Set() };
       }
-      const p = jsonPayload(text === "" ? "{}" : text, value);
-      if (p === null) throw Errors.invalidBody("All object keys must match");
+      const text = decodeUtf8(bytes);
+      if (text === null) throw Errors.invalidBody(INVALID_JSON);
+      const p = jsonPayload(bytes, text);
       return { payload: p, columns: p.kind === "json" ? p.keys : new Set() };
     }
+    case "csv": {
+      const text = decodeUtf8(bytes);
+      if (text === null) throw Errors.invalidBody("parse error: invalid UTF-8 in the CSV body");
+      const csv = csvToJson(text);
+      if (csv.kind === "error") throw Errors.invalidBody(csv.message);
+      return { payload: { kind: "json", raw: csv.json, keys: csv.keys, isArray: true }, columns: csv.keys };
+    }
     case "urlencoded": {
-      const pairs = formPairs(decoder.decode(bytes));
+      const pairs = [...new URLSearchParams(lenient.decode(bytes))];
       const keys = new Set(pairs.map(([k]) => k));
       if (isProc) return { payload: { kind: "urlEncoded", pairs, keys }, columns: keys };
+      // One row, every value a JSON string; a repeated key keeps its last value.
       const obj = Object.fromEntries(pairs);
-      return {
-        payload: { kind: "json", raw: JSON.stringify(obj), keys: new Set(Object.keys(obj)), isArray: false },
-        columns: new Set(Object.keys(obj)),
-      };
+      return { payload: { kind: "json", raw: JSON.stringify(obj), keys, isArray: false }, columns: keys };
     }
     case "text":
     case "xml":
@@ -89,9 +98,37 @@ export function parsePayload(
       if (isProc) return { payload: { kind: "raw", raw: bytes }, columns: new Set() };
       break;
   }
-  throw Errors.invalidBody(`Content-Type not acceptable: ${contentTypeString(contentType)}`);
+  throw Errors.invalidBody(`Content-Type not acceptable: ${mimeOf(contentType)}`);
 }
 
-function contentTypeString(m: MediaType): string {
-  return m.kind === "other" ? m.type : m.kind;
+/** The MIME name of a request Content-Type, for the error message. */
+function mimeOf(m: MediaType): string {
+  switch (m.kind) {
+    case "json":
+      return "application/json";
+    case "geojson":
+      return "application/geo+json";
+    case "csv":
+      return "text/csv";
+    case "text":
+      return "text/plain";
+    case "xml":
+      return "text/xml";
+    case "openapi":
+      return "application/openapi+json";
+    case "urlencoded":
+      return "application/x-www-form-urlencoded";
+    case "octet":
+      return "application/octet-stream";
+    case "any":
+      return "*/*";
+    case "arrayJson":
+      return "application/vnd.pgrst.array+json" + (m.stripNulls ? ";nulls=stripped" : "");
+    case "singularJson":
+      return "application/vnd.pgrst.object+json" + (m.stripNulls ? ";nulls=stripped" : "");
+    case "plan":
+      return `application/vnd.pgrst.plan+${m.format}`;
+    case "other":
+      return m.type;
+  }
 }

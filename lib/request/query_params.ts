@@ -1,131 +1,209 @@
 /**
- * INTERIM query-string parser (replaced by the full grammar): select lists, simple filters,
- * order and limit/offset, enough to run the pipeline end to end.
+ * The query string (PostgREST's `QueryParams.parse`). Input: the raw query string (`?a=1&b=2`, as
+ * in `URL.search`) and whether the request is a GET/HEAD function call; output: `QueryParams`.
+ *
+ * - Decoding as PostgREST's `parseQueryReplacePlus True`: pairs split on `&` and `;`, `+` is a space,
+ *   `%XX` is a byte (malformed escapes stay as they are), bytes are UTF-8.
+ * - Reserved names: `select`, `columns`, `on_conflict`, and — also under an embed prefix such as
+ *   `clients.order` — `order`, `limit`, `offset`, `and`, `or`. Every other parameter with a value is a
+ *   filter; for RPC reads a filter without an operator is a function argument (`rpcParams`).
+ * - Errors are checked in PostgREST's order: order, logic, columns, select, filters, on_conflict,
+ *   then the embed paths of limit/offset (PostgREST checks those while planning).
  */
-import { Errors } from "../errors.ts";
-import type { Filter, OpExpr, OrderTerm, QueryParams, Range, SelectItem } from "./types.ts";
+import { pColumns, pTreePath, runGrammar } from "./field.ts";
+import { parseFilter } from "./filter.ts";
+import { parseLogic } from "./logic.ts";
+import { parseOrder } from "./order.ts";
+import { limitOffsetRange } from "./range.ts";
+import { parseSelect } from "./select.ts";
+import type { EmbedPath, Filter, LogicTree, OrderTerm, QueryParams, Range } from "./types.ts";
 
-const RESERVED = new Set(["select", "columns", "on_conflict", "order", "limit", "offset", "and", "or"]);
-
-function parseSelect(s: string): SelectItem[] {
-  if (s.trim() === "") return [];
-  return s.split(",").map((raw) => {
-    let item = raw.trim();
-    let alias: string | null = null;
-    let cast: string | null = null;
-    const colon = item.indexOf(":");
-    if (colon > 0 && item[colon + 1] !== ":") {
-      alias = item.slice(0, colon);
-      item = item.slice(colon + 1);
-    }
-    const c = item.indexOf("::");
-    if (c >= 0) {
-      cast = item.slice(c + 2);
-      item = item.slice(0, c);
-    }
-    return {
-      kind: "field",
-      field: { name: item, jsonPath: [] },
-      aggregate: null,
-      aggregateCast: null,
-      cast,
-      alias,
-    };
-  });
+/** One `key[=value]` pair: bytes (as a binary string) for the canonical form, and decoded text. */
+interface Pair {
+  readonly keyBytes: string;
+  readonly valueBytes: string | null;
+  readonly key: string;
+  readonly value: string | null;
 }
 
-function parseOp(v: string): OpExpr {
-  let negated = false;
-  if (v.startsWith("not.")) {
-    negated = true;
-    v = v.slice(4);
-  }
-  const dot = v.indexOf(".");
-  if (dot < 0) throw Errors.queryParam(`"failed to parse filter (${v})" (line 1, column 1)`, "unexpected");
-  const op = v.slice(0, dot);
-  const value = v.slice(dot + 1);
-  switch (op) {
-    case "eq":
-    case "gt":
-    case "gte":
-    case "lt":
-    case "lte":
-    case "like":
-    case "ilike":
-    case "match":
-    case "imatch":
-      return { kind: "op", negated, operation: { kind: "quant", op, quantifier: null, value } };
-    case "neq":
-      return { kind: "op", negated, operation: { kind: "simple", op, value } };
-    case "in":
-      return {
-        kind: "op",
-        negated,
-        operation: { kind: "in", values: value.replace(/^\(/, "").replace(/\)$/, "").split(",") },
-      };
-    case "is":
-      return {
-        kind: "op",
-        negated,
-        operation: { kind: "is", value: value.toLowerCase() as "null" },
-      };
-  }
-  throw Errors.queryParam(`"failed to parse filter (${v})" (line 1, column 1)`, "unexpected");
+const RESERVED = new Set(["select", "columns", "on_conflict"]);
+const RESERVED_EMBEDDABLE = new Set(["order", "limit", "offset", "and", "or"]);
+
+/** The string as bytes, one character per byte (UTF-8 for anything outside ASCII). */
+function toBinary(s: string): string {
+  // deno-lint-ignore no-control-regex
+  if (/^[\x00-\x7f]*$/.test(s)) return s;
+  let out = "";
+  for (const b of new TextEncoder().encode(s)) out += String.fromCharCode(b);
+  return out;
 }
 
-export function parseQueryParams(qs: string, _isRpcRead: boolean): QueryParams {
-  const params = [...new URLSearchParams(qs)];
-  const filters: [string[], Filter][] = [];
+const hexValue = (c: number) =>
+  c >= 0x30 && c <= 0x39
+    ? c - 0x30
+    : c >= 0x41 && c <= 0x46
+    ? c - 0x37
+    : c >= 0x61 && c <= 0x66
+    ? c - 0x57
+    : -1;
+
+/** `urlDecode True`: `+` is a space, `%XX` a byte; a malformed escape stays literal. */
+function urlDecode(bin: string): string {
+  if (bin.indexOf("%") === -1 && bin.indexOf("+") === -1) return bin;
+  let out = "";
+  for (let i = 0; i < bin.length; i++) {
+    const c = bin.charCodeAt(i);
+    if (c === 0x2b) out += " ";
+    else if (
+      c === 0x25 && i + 2 < bin.length && hexValue(bin.charCodeAt(i + 1)) >= 0 &&
+      hexValue(bin.charCodeAt(i + 2)) >= 0
+    ) {
+      out += String.fromCharCode(hexValue(bin.charCodeAt(i + 1)) * 16 + hexValue(bin.charCodeAt(i + 2)));
+      i += 2;
+    } else out += bin[i];
+  }
+  return out;
+}
+
+const decoder = new TextDecoder("utf-8", { ignoreBOM: true });
+
+/** UTF-8 bytes to text (invalid sequences become U+FFFD). */
+function decodeUtf8(bin: string): string {
+  // deno-lint-ignore no-control-regex
+  if (/^[\x00-\x7f]*$/.test(bin)) return bin;
+  return decoder.decode(Uint8Array.from(bin, (ch) => ch.charCodeAt(0)));
+}
+
+function splitQuery(queryString: string): Pair[] {
+  let rest = toBinary(queryString);
+  if (rest.startsWith("?")) rest = rest.slice(1);
+  const pairs: Pair[] = [];
+  while (rest !== "") {
+    const amp = rest.search(/[&;]/);
+    const part = amp === -1 ? rest : rest.slice(0, amp);
+    rest = amp === -1 ? "" : rest.slice(amp + 1);
+    const eq = part.indexOf("=");
+    const keyBytes = urlDecode(eq === -1 ? part : part.slice(0, eq));
+    const valueBytes = eq === -1 ? null : urlDecode(part.slice(eq + 1));
+    pairs.push({
+      keyBytes,
+      valueBytes,
+      key: decodeUtf8(keyBytes),
+      value: valueBytes === null ? null : decodeUtf8(valueBytes),
+    });
+  }
+  return pairs;
+}
+
+const UNRESERVED = /^[A-Za-z0-9\-_.~]*$/;
+
+/** `urlEncode` of the HTTP package, on bytes: `[A-Za-z0-9-_.~]` stay, the rest is `%XX`. */
+function urlEncode(bin: string): string {
+  if (UNRESERVED.test(bin)) return bin;
+  let out = "";
+  for (let i = 0; i < bin.length; i++) {
+    const c = bin.charCodeAt(i);
+    const unreserved = (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) ||
+      c === 0x2d || c === 0x5f || c === 0x2e || c === 0x7e;
+    out += unreserved ? bin[i] : "%" + (c < 16 ? "0" : "") + c.toString(16).toUpperCase();
+  }
+  return out;
+}
+
+/**
+ * The canonical query string of `Content-Location`: pairs sorted by key (stable), re-encoded, and —
+ * as the HTTP package's `urlEncodeVars` does — values of a repeated key joined with commas.
+ */
+function canonicalQuery(pairs: readonly Pair[]): string {
+  const sorted = [...pairs].sort((a, b) => (a.keyBytes < b.keyBytes ? -1 : a.keyBytes > b.keyBytes ? 1 : 0));
+  const parts: string[] = [];
+  for (let i = 0; i < sorted.length;) {
+    const key = sorted[i].keyBytes;
+    const values: string[] = [];
+    for (; i < sorted.length && sorted[i].keyBytes === key; i++) {
+      values.push(urlEncode(sorted[i].valueBytes ?? ""));
+    }
+    parts.push(urlEncode(key) + "=" + values.join(","));
+  }
+  return parts.join("&");
+}
+
+/** The last `.`-separated word of a key: `clients.order` → `order`. */
+const lastWord = (key: string) => key.slice(key.lastIndexOf(".") + 1);
+
+/** `limit`/`offset` keys → embed path key (`""` for `limit`, `a.b` for `a.b.limit`). */
+function rangesByPath(params: readonly (readonly [string, string])[]): Map<string, Range> {
+  // As PostgREST: `a.offset` is filed under `a.limit`; a repeated key keeps its last value.
+  const levels = new Map<string, { limit: string | null; offset: string | null }>();
+  for (const [key, value] of params) {
+    const word = lastWord(key);
+    const limitKey = key.slice(0, key.length - word.length) + "limit";
+    const level = levels.get(limitKey) ?? { limit: null, offset: null };
+    if (word === "limit") level.limit = value;
+    else level.offset = value;
+    levels.set(limitKey, level);
+  }
   const ranges = new Map<string, Range>();
-  const order: [string[], OrderTerm[]][] = [];
-  let select: SelectItem[] = [{
-    kind: "field",
-    field: { name: "*", jsonPath: [] },
-    aggregate: null,
-    aggregateCast: null,
-    cast: null,
-    alias: null,
-  }];
-  let limit: number | null = null;
-  let offset = 0;
-  for (const [k, v] of params) {
-    if (k === "select") select = parseSelect(v);
-    else if (k === "order") {
-      order.push([
-        [],
-        v.split(",").map((t) => {
-          const [name, ...mods] = t.split(".");
-          return {
-            relation: null,
-            field: { name, jsonPath: [] },
-            direction: mods.includes("desc") ? "desc" : mods.includes("asc") ? "asc" : null,
-            nulls: mods.includes("nullsfirst") ? "first" : mods.includes("nullslast") ? "last" : null,
-          };
-        }),
-      ]);
-    } else if (k === "limit") limit = Number(v);
-    else if (k === "offset") offset = Math.max(0, Number(v));
-    else if (!RESERVED.has(k) && v !== "") {
-      filters.push([[], { field: { name: k, jsonPath: [] }, opExpr: parseOp(v) }]);
+  let topLevel: Range | null = null;
+  for (const [limitKey, { limit, offset }] of levels) {
+    const range = limitOffsetRange(limit, offset);
+    if (limitKey === "limit") {
+      topLevel = range;
+      continue;
     }
+    const [path] = runGrammar(pTreePath, `failed to parse tree path (${limitKey})`, limitKey);
+    // `a->b.limit` parses to the top level; only a plain `limit` sets the top-level range.
+    if (path.length > 0) ranges.set(path.join("."), range);
   }
-  if (limit !== null || offset !== 0) {
-    ranges.set("", { offset, upper: limit === null ? null : offset + limit - 1 });
+  if (topLevel !== null) ranges.set("", topLevel);
+  return ranges;
+}
+
+export function parseQueryParams(queryString: string, isRpcRead: boolean): QueryParams {
+  const pairs = splitQuery(queryString);
+  const withValue: (readonly [string, string])[] = [];
+  for (const p of pairs) if (p.value !== null) withValue.push([p.key, p.value]);
+  const lookup = (name: string) => pairs.find((p) => p.key === name)?.value ?? null;
+  const endingIn = (words: readonly string[]) => withValue.filter(([k]) => words.includes(lastWord(k)));
+  const filterParams = withValue.filter(([k]) => !RESERVED_EMBEDDABLE.has(lastWord(k)) && !RESERVED.has(k));
+
+  const order: (readonly [EmbedPath, readonly OrderTerm[]])[] = endingIn(["order"]).map(([k, v]) =>
+    parseOrder(k, v)
+  );
+  const logic: (readonly [EmbedPath, LogicTree])[] = endingIn(["and", "or"]).map(([k, v]) =>
+    parseLogic(k, v)
+  );
+  const columnsValue = lookup("columns");
+  const columns = columnsValue === null
+    ? null
+    : new Set(runGrammar(pColumns, `failed to parse columns parameter (${columnsValue})`, columnsValue));
+  const select = parseSelect(lookup("select") ?? "*");
+
+  const filters: (readonly [EmbedPath, Filter])[] = [];
+  const rpcParams: (readonly [string, string])[] = [];
+  for (const [k, v] of filterParams) {
+    const [path, filter] = parseFilter(k, v, isRpcRead);
+    if (filter.opExpr.kind === "noOp") rpcParams.push([filter.field.name, filter.opExpr.value]);
+    else filters.push([path, filter]);
   }
+  const onConflictValue = lookup("on_conflict");
+  const onConflict = onConflictValue === null
+    ? null
+    : runGrammar(pColumns, `failed to parse on_conflict parameter (${onConflictValue})`, onConflictValue);
+  const ranges = rangesByPath(endingIn(["limit", "offset"]));
+
   return {
-    canonical: [...params].sort((a, b) => a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0).map(([k, v]) =>
-      `${encodeURIComponent(k)}=${encodeURIComponent(v)}`
-    ).join("&"),
-    rpcParams: [],
+    canonical: canonicalQuery(pairs),
+    rpcParams,
     ranges,
     order,
-    logic: [],
-    columns: null,
+    logic,
+    columns,
     select,
     filters,
-    filtersRoot: filters.map(([, f]) => f),
-    filtersNotRoot: [],
-    filterFields: new Set(filters.map(([, f]) => f.field.name)),
-    onConflict: null,
+    filtersRoot: filters.filter(([path]) => path.length === 0).map(([, f]) => f),
+    filtersNotRoot: filters.filter(([path]) => path.length > 0),
+    filterFields: new Set(filterParams.map(([k]) => k)),
+    onConflict,
   };
 }

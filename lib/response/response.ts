@@ -9,16 +9,11 @@ import type { AppConfig } from "../config/types.ts";
 import type { DbResult, ResultSet } from "../db/main_tx.ts";
 import { Errors } from "../errors.ts";
 import type { CrudPlan, InfoPlan } from "../plan/types.ts";
-import { preferenceApplied } from "../request/preferences.ts";
+import { honouredPreferences, preferenceApplied } from "../request/preferences.ts";
+import { contentRange, rangeStatus } from "../request/range.ts";
 import type { ApiRequest, Preferences } from "../request/types.ts";
 import { parseGucHeaders, parseGucStatus } from "./guc.ts";
-import {
-  contentRange,
-  contentTypeHeaders,
-  type HeaderList,
-  overrideHeaders,
-  rangeStatus,
-} from "./headers.ts";
+import { contentTypeHeaders, type HeaderList, overrideHeaders } from "./headers.ts";
 
 export interface PgrstResponse {
   readonly status: number;
@@ -50,22 +45,16 @@ function shouldCount(p: Preferences): boolean {
 
 /** The preferences that were honoured, for `Preference-Applied`. */
 function appliedPreferences(plan: CrudPlan, req: ApiRequest, catalog: Catalog): Preferences {
-  const p = req.preferences;
-  const mut = plan.kind === "mutate" ? plan.mutation : null;
-  let resolution: Preferences["resolution"] = null;
-  if (plan.kind === "mutate" && mut === "create") {
+  if (plan.kind === "mutate") {
     const table = catalog.tables.get(qiKey(plan.qi.schema, plan.qi.name));
-    const hasPk = (table?.pk.length ?? 0) > 0;
-    resolution = !hasPk && req.query.onConflict === null ? null : p.resolution;
+    const hasPkOrOnConflict = (table?.pk.length ?? 0) > 0 || req.query.onConflict !== null;
+    return honouredPreferences(req.preferences, {
+      kind: "mutation",
+      mutation: plan.mutation,
+      hasPkOrOnConflict,
+    });
   }
-  return {
-    ...p,
-    resolution,
-    representation: plan.kind === "mutate" ? p.representation : null,
-    missing: mut === "create" || mut === "update" ? p.missing : null,
-    maxAffected: mut === "update" || mut === "delete" || plan.kind === "call" ? p.maxAffected : null,
-    invalid: [],
-  };
+  return honouredPreferences(req.preferences, { kind: plan.kind });
 }
 
 function preferenceHeader(plan: CrudPlan, req: ApiRequest, catalog: Catalog): HeaderList {
@@ -99,11 +88,11 @@ export function respond(
   const prefer = preferenceHeader(plan, req, catalog);
   switch (plan.kind) {
     case "read": {
-      const [status, range] = rangeStatus(req.topLevelRange, rs.queryTotal, rs.tableTotal);
+      const { status, contentRange: range } = rangeStatus(req.topLevelRange, rs.queryTotal, rs.tableTotal);
       const canonical = req.query.canonical;
       const body = status === 416 ? outOfBoundsBody(req, config, rs) : plan.headersOnly ? "" : rs.body;
       const headers: HeaderList = [
-        range,
+        ["Content-Range", range],
         ["Content-Location", `/${plan.qi.name}${canonical === "" ? "" : "?" + canonical}`],
         ...(plan.headersOnly ? [] : [contentLength(body)]),
         ...contentTypeHeaders(plan.media, req),
@@ -112,16 +101,16 @@ export function respond(
       return withGuc(rs, status, headers, plan.headersOnly ? null : body);
     }
     case "call": {
-      const [status, range] = rangeStatus(req.topLevelRange, rs.queryTotal, rs.tableTotal);
+      const { status, contentRange: range } = rangeStatus(req.topLevelRange, rs.queryTotal, rs.tableTotal);
       const body = status === 416 ? outOfBoundsBody(req, config, rs) : rs.body;
       if (
         plan.routine.returnType.type.kind === "scalar" && plan.routine.returnType.type.type.name === "void" &&
         !plan.routine.returnType.setOf
       ) {
-        return withGuc(rs, 204, [range, ...prefer], null);
+        return withGuc(rs, 204, [["Content-Range", range], ...prefer], null);
       }
       const headers: HeaderList = [
-        range,
+        ["Content-Range", range],
         ...prefer,
         ...(plan.headersOnly ? [] : [contentLength(body)]),
         ...contentTypeHeaders(plan.media, req),
@@ -149,7 +138,7 @@ function respondMutation(
         "Location",
         `/${plan.qi.name}?${rs.location.map(([k, v]) => `${urlEncode(k)}=${urlEncode(v)}`).join("&")}`,
       ]];
-      const headers: HeaderList = [...location, contentRange(1, 0, counted), ...prefer];
+      const headers: HeaderList = [...location, ["Content-Range", contentRange(1, 0, counted)], ...prefer];
       const status = rs.inserted === null
         ? 201
         : rs.inserted <= 0 && p.resolution === "merge-duplicates"
@@ -159,7 +148,7 @@ function respondMutation(
       return withGuc(rs, status, [contentLength(body), ...headers, ...(full ? ct() : [])], body);
     }
     case "update": {
-      const headers: HeaderList = [contentRange(0, rs.queryTotal - 1, counted), ...prefer];
+      const headers: HeaderList = [["Content-Range", contentRange(0, rs.queryTotal - 1, counted)], ...prefer];
       return full
         ? withGuc(rs, 200, [...headers, contentLength(rs.body), ...ct()], rs.body)
         : withGuc(rs, 204, headers, null);
@@ -171,7 +160,7 @@ function respondMutation(
         : withGuc(rs, 204, prefer, null);
     }
     case "delete": {
-      const headers: HeaderList = [contentRange(1, 0, counted), ...prefer];
+      const headers: HeaderList = [["Content-Range", contentRange(1, 0, counted)], ...prefer];
       return full
         ? withGuc(rs, 200, [...headers, contentLength(rs.body), ...ct()], rs.body)
         : withGuc(rs, 204, headers, null);

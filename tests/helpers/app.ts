@@ -20,7 +20,14 @@ export async function testApp(config: Partial<AppConfig> = {}): Promise<TestApp>
   if (Deno.env.get("PGRST_TEST_DB") === "pglite") return await pgliteTestApp(config);
   const db = await testDatabase();
   const handler = await createHandler({
-    config: { dbUri: db.uri(), dbSchemas: ["test"], dbAnonRole: "anon", dbPool: 4, ...config },
+    config: {
+      dbUri: db.uri(),
+      dbSchemas: ["test"],
+      dbAnonRole: "anon",
+      dbPool: 4,
+      logLevel: "crit",
+      ...config,
+    },
   });
   return {
     db,

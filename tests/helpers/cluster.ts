@@ -17,6 +17,9 @@ export interface Cluster {
   /** Runs a SQL file through psql on `database` as the superuser. */
   psqlFile(database: string, file: string): Promise<void>;
   stop(): Promise<void>;
+  /** Stops the server, keeping its data (to simulate a lost database); `resume()` starts it again. */
+  pause(): Promise<void>;
+  resume(): Promise<void>;
   /** Synchronous stop, for `unload` handlers where nothing async can run. */
   stopSync(): void;
 }
@@ -87,6 +90,7 @@ export async function startCluster(options: { settings?: readonly string[] } = {
   const host = "127.0.0.1";
   let stopped = false;
   const stopArgs = ["-D", data, "-m", "immediate", "-w", "stop"];
+  const startArgs = ["-D", data, "-o", opts, "-l", `${dir}/postgres.log`, "-w", "-t", "60", "start"];
 
   const cluster: Cluster = {
     host,
@@ -132,6 +136,12 @@ export async function startCluster(options: { settings?: readonly string[] } = {
       ], {
         stdin: sql,
       });
+    },
+    pause: async () => {
+      await run("pg_ctl", ["-D", data, "-m", "fast", "-w", "stop"]);
+    },
+    resume: async () => {
+      await run("pg_ctl", startArgs);
     },
     stop: async () => {
       if (stopped) return;
