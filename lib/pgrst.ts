@@ -14,6 +14,7 @@ import type { AppConfig } from "./config/types.ts";
 import type { Database } from "./db/db.ts";
 import { createPgDatabase } from "./db/pg.ts";
 import { PGRST_VERSION, POSTGREST_VERSION } from "./version.ts";
+import { deferred } from "./deferred.ts";
 
 export interface PgrstOptions {
   readonly config: AppConfig;
@@ -131,7 +132,7 @@ export async function startPgrst(options: PgrstOptions): Promise<Pgrst> {
   });
   const reloadConfigNow = debounced(() => refreshConfig(false));
 
-  const firstAttempt = Promise.withResolvers<void>();
+  const firstAttempt = deferred<void>();
   /**
    * Connection recovery (also the first start): config, then catalog, until it works, waiting
    * 1, 2, 4 … 32 s between attempts; requests get 503 with `Retry-After` meanwhile.

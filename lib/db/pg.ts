@@ -29,6 +29,7 @@ import {
   type Statement,
   type TxSpec,
 } from "./db.ts";
+import { deferred } from "../deferred.ts";
 
 export interface PgOptions {
   readonly uri: string;
@@ -254,8 +255,8 @@ class Burst {
   #parsed = 0;
   readonly #onParsed: (name: string) => void;
   readonly #messages: Uint8Array;
-  readonly #results = Promise.withResolvers<void>();
-  readonly #done = Promise.withResolvers<void>();
+  readonly #results = deferred<void>();
+  readonly #done = deferred<void>();
   #connection: { stream: { write(b: Uint8Array): boolean }; sync(): void } | null = null;
   #ended: boolean;
 
