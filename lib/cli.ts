@@ -168,6 +168,7 @@ export async function runCli(rt: Runtime): Promise<void> {
       fail(rt, loaded.stderr.replace(/\n$/, ""));
     }
     config = loaded.config;
+    embedded.db.setAcquisitionTimeout(config.dbPoolAcquisitionTimeout);
   }
   try {
     switch (loaded.command) {

@@ -18,6 +18,7 @@
 import { PGlite } from "@electric-sql/pglite";
 import {
   type Database,
+  DbAcquireTimeout,
   DbConnectionError,
   DbServerError,
   type IsolationLevel,
@@ -27,12 +28,18 @@ import {
   type TxSpec,
 } from "./db.ts";
 import { quoteIdent } from "../query/sql.ts";
+import { deferred } from "../deferred.ts";
 
 export interface PgliteOptions {
   /** The data directory (created when missing); `null` keeps the database in memory. */
   readonly dataDir: string | null;
   /** Start from this data directory dump (`dumpDataDir()`) instead of an empty cluster. */
   readonly loadDataDir?: Blob;
+  /**
+   * Seconds a transaction may wait for its turn before failing with `DbAcquireTimeout` (504
+   * PGRST003), as `db-pool-acquisition-timeout` with a pool of one. Default 10.
+   */
+  readonly acquisitionTimeout?: number;
 }
 
 /** The embedded database: the `Database` seam plus what setting it up needs. */
@@ -43,6 +50,8 @@ export interface EmbeddedDatabase extends Database {
   query(text: string, params?: readonly (string | null)[]): Promise<Rows>;
   /** A dump of the data directory (to clone this database, e.g. a test template). */
   dumpDataDir(): Promise<Blob>;
+  /** Changes the acquisition timeout (seconds), e.g. once the configuration is known. */
+  setAcquisitionTimeout(seconds: number): void;
 }
 
 const ISOLATION_SQL: Record<IsolationLevel, string> = {
@@ -118,20 +127,43 @@ export async function openPglite(options: PgliteOptions): Promise<EmbeddedDataba
   let waiting = 0;
   let busy = false;
   let closed = false;
-  function enqueue<T>(op: () => Promise<T>): Promise<T> {
+  let acquisitionMs = (options.acquisitionTimeout ?? 10) * 1000;
+  /**
+   * Runs `op` after everything queued before it. With `timed`, waiting longer than the
+   * acquisition timeout fails instead: checked when its turn comes too, since a running query
+   * blocks the event loop (and the timer) until it ends.
+   */
+  function enqueue<T>(op: () => Promise<T>, timed = false): Promise<T> {
     if (closed) return Promise.reject(new DbConnectionError("embedded database is closed", { lost: true }));
     waiting++;
+    const queued = performance.now();
+    let timedOut = false;
+    const result = deferred<T>();
+    const timer = timed
+      ? setTimeout(() => {
+        timedOut = true;
+        result.reject(new DbAcquireTimeout());
+      }, acquisitionMs)
+      : undefined;
     const run = tail.then(async () => {
       waiting--;
+      clearTimeout(timer);
+      if (timedOut) return;
+      if (timed && performance.now() - queued > acquisitionMs) {
+        result.reject(new DbAcquireTimeout());
+        return;
+      }
       busy = true;
       try {
-        return await op();
+        result.resolve(await op());
+      } catch (e) {
+        result.reject(e);
       } finally {
         busy = false;
       }
     });
-    tail = run.catch(() => {});
-    return run;
+    tail = run;
+    return result.promise;
   }
 
   /** One statement; the extended protocol binds parameters, as in `pg.ts`. */
@@ -182,7 +214,7 @@ export async function openPglite(options: PgliteOptions): Promise<EmbeddedDataba
         throw e;
       }
       return results;
-    });
+    }, true);
   }
 
   async function listen(
@@ -211,5 +243,8 @@ export async function openPglite(options: PgliteOptions): Promise<EmbeddedDataba
     exec: (script) => enqueue(() => run(script, [])).then(() => {}),
     query: (text, params = []) => enqueue(() => run(text, params)),
     dumpDataDir: () => enqueue(() => pg.dumpDataDir("none")),
+    setAcquisitionTimeout: (seconds) => {
+      acquisitionMs = seconds * 1000;
+    },
   };
 }

@@ -47,8 +47,11 @@ function fixtureTemplate(): Promise<Blob> {
     const db = await openPglite({ dataDir: null });
     try {
       for (const f of files) await db.exec(f.sql);
+      // Flush everything to the data files first: restored from the dump, a sequence would
+      // otherwise resume from its WAL-logged value (32 ahead), not from its last value.
+      await db.exec("checkpoint");
       const dump = await db.dumpDataDir();
-      const tmp = `${path}.${Deno.pid}.tmp`;
+      const tmp = `${path}.${crypto.randomUUID()}.tmp`;
       await Deno.writeFile(tmp, new Uint8Array(await dump.arrayBuffer()));
       await Deno.rename(tmp, path);
       return dump;
@@ -86,6 +89,9 @@ export async function pgliteTestDatabase(): Promise<PgliteTestDatabase> {
  */
 export async function pgliteTestApp(config: Partial<AppConfig> = {}): Promise<TestApp> {
   const t = await pgliteTestDatabase();
+  if (config.dbPoolAcquisitionTimeout !== undefined) {
+    t.db.setAcquisitionTimeout(config.dbPoolAcquisitionTimeout);
+  }
   const handler = await createHandler({
     config: { dbSchemas: ["test"], dbAnonRole: "anon", ...config, dbUri: "pglite://:memory:" },
     database: t.db,
