@@ -72,12 +72,15 @@ for (const required of ["mod.js", "mod.d.ts", "cli_node.js", "lib/db/pglite.js",
 }
 const tests = files.filter((f) => /(^|\/)tests?\/|_test\.|\.test\./.test(f));
 if (tests.length > 0) fail(`test files in the package: ${tests.join(", ")}`);
+// APIs newer than Node 20 (the package's floor), which Deno has: they would fail only at run time.
+const NEWER_THAN_NODE_20 =
+  /\bPromise\.(withResolvers|try)\b|\bArray\.fromAsync\b|\b(Object|Map)\.groupBy\b|\bRegExp\.escape\b/;
 for (const f of files.filter((f) => f.endsWith(".js"))) {
-  const code = (await Deno.readTextFile(`${pkgDir}/${f}`)).replace(/\/\*[\s\S]*?\*\//g, "").replace(
-    /^\s*\/\/.*$/gm,
-    "",
-  );
+  const text = await Deno.readTextFile(`${pkgDir}/${f}`);
+  const code = text.replace(/\/\*[\s\S]*?\*\//g, "").replace(/^\s*\/\/.*$/gm, "");
   if (/\bDeno\./.test(code)) fail(`${f} uses Deno.* (there is no Deno on Node)`);
+  const newer = NEWER_THAN_NODE_20.exec(code);
+  if (newer) fail(`${f} uses ${newer[0]}, which Node 20 does not have (see lib/deferred.ts)`);
 }
 
 const tgzName = (await run("npm", ["pack", pkgDir, "--pack-destination", outDir, "--silent"], outDir)).trim()
