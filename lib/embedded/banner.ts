@@ -57,7 +57,7 @@ export async function embeddedBanner(input: BannerInput): Promise<string> {
       "",
       `  ${curl} '${url}/books?select=title,year,author:authors(name)&year=lt.1970&order=year'`,
       "",
-      `  ${curl} '${url}/rpc/search_books?q=city&select=title,year'`,
+      `  ${curl} '${url}/rpc/search_books?q=night&select=title,year'`,
       "",
       `  ${curl} '${url}/reviews' -H 'Authorization: Bearer ${token}' \\`,
       `    -H 'Content-Type: application/json' -H 'Prefer: return=representation' \\`,
