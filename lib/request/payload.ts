@@ -69,7 +69,8 @@ export function parsePayload(
           throw Errors.invalidBody("Empty or invalid json");
         }
       }
-      const p = jsonPayload(text === "" ? "{}" : text, value);
+      // An empty body calls with no arguments; a single json parameter gets it as is (and fails).
+      const p = jsonPayload(text, value);
       if (p === null) throw Errors.invalidBody("All object keys must match");
       return { payload: p, columns: p.kind === "json" ? p.keys : new Set() };
     }
