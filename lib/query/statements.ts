@@ -57,7 +57,7 @@ const AS_GEOJSON =
  * Bytes travel as hex text (rows come back as text; `encode` does not depend on `bytea_output`)
  * and are decoded in `lib/response`.
  */
-const asHex = (bytes: Sql) => sql`encode(${bytes}::bytea, 'hex')`;
+const asHex = (bytes: Sql) => sql`encode(${bytes}, 'hex')`;
 
 /** The body expression for a media handler. */
 export function handlerBody(routine: Routine | null, handler: MediaHandler): Sql {
