@@ -171,6 +171,14 @@ Deno.test("POST with a JSON array uses only its first object", async () => {
   });
 });
 
+Deno.test("POST without Content-Type reads the body as JSON", async () => {
+  const res = await app.request("/rpc/add_them", {
+    method: "POST",
+    body: new TextEncoder().encode('{"a":1,"b":2}'),
+  });
+  assert.deepEqual(await summary(res), { status: 200, body: 3 });
+});
+
 Deno.test("POST ?columns= restricts which JSON keys are arguments", async () => {
   const res = await post("/rpc/sayhello?columns=name", {
     name: "John",
@@ -302,6 +310,21 @@ Deno.test("missing or unknown arguments are 404 PGRST202 with the closest signat
       "Searched for the function rpc.add_them with parameters a, b, smthelse, but no matches were found in the schema cache.",
       "Perhaps you meant to call the function rpc.add_them(a, b)",
     ),
+  );
+});
+
+Deno.test("PGRST202 lists the arguments in code point order, whatever their order in the request", async () => {
+  assert.deepEqual(
+    await bodyOf(await get("/rpc/add_them?smthelse=blabla&b=2&a=1")),
+    noRpc(
+      "Could not find the function rpc.add_them(a, b, smthelse) in the schema cache",
+      "Searched for the function rpc.add_them with parameters a, b, smthelse, but no matches were found in the schema cache.",
+      "Perhaps you meant to call the function rpc.add_them(a, b)",
+    ),
+  );
+  assert.equal(
+    ((await bodyOf(await post("/rpc/add_them", { b: 1, a: 2, B: 3 }))) as { message: string }).message,
+    "Could not find the function rpc.add_them(B, a, b) in the schema cache",
   );
 });
 

@@ -543,3 +543,30 @@ Deno.test("an aggregate handler of the returned table serializes function result
   assert.equal(narrowed.status, 406);
   await narrowed.body?.cancel();
 });
+
+Deno.test("a bytea aggregate handler answers raw bytes, for a table and for a function's rows", async () => {
+  const expected = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0xff, 0x10]);
+  for (const path of ["/binaries", "/rpc/all_binaries"]) {
+    const res = await get(path, { Accept: "application/octet-stream" });
+    assert.equal(res.status, 200, path);
+    assert.equal(res.headers.get("content-type"), "application/octet-stream");
+    assert.equal(res.headers.get("content-length"), "11");
+    assert.deepEqual(new Uint8Array(await res.arrayBuffer()), expected, path);
+  }
+});
+
+Deno.test("json and jsonb results are the function's value as PostgreSQL wrote it", async () => {
+  const res = await post("/rpc/overloaded_default", { a: 2, must_param: 4 });
+  assert.equal(res.headers.get("content-type"), "application/json; charset=utf-8");
+  assert.equal(await res.text(), '{"a": 2, "val": 4}');
+});
+
+Deno.test("Prefer: tx=rollback is ignored (and not applied) unless db-tx-end allows overriding", async () => {
+  const res = await post("/rpc/add_item", { id: 500 }, { Prefer: "tx=rollback" });
+  assert.deepEqual(await summary(res, ["preference-applied"]), {
+    status: 200,
+    "preference-applied": null,
+    body: [{ id: 500 }],
+  });
+  assert.equal((await app.db.psql("select count(*) from rpc.items where id = 500")).trim(), "1");
+});
