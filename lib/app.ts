@@ -132,7 +132,7 @@ function toResponse(
   // none (a 201 without representation); bytes do not.
   const body = res.body === null || request.method === "HEAD"
     ? null
-    : headers.has("content-type")
+    : headers.has("content-type") || typeof res.body !== "string"
     ? res.body
     : encoder.encode(res.body);
   return new Response(body, { status: res.status, headers });

@@ -153,6 +153,8 @@ export interface MediaHandler {
   /** Relation (row type) the aggregate applies to; `null` for functions and `anyelement` aggregates. */
   readonly relation: QualifiedIdentifier | null;
   readonly isAggregate: boolean;
+  /** The domain is based on `bytea`: the body is bytes, not text. */
+  readonly binary: boolean;
 }
 
 export interface Catalog {

@@ -69,8 +69,9 @@ export function parsePayload(
   switch (contentType.kind) {
     case "json": {
       if (columns !== null) return { payload: { kind: "rawJson", raw: lenient.decode(bytes) }, columns };
+      // An empty body calls with no arguments; a single json parameter gets it as is (and fails).
       if (bytes.length === 0 && isProc) {
-        return { payload: { kind: "json", raw: "{}", keys: new Set(), isArray: false }, columns: new Set() };
+        return { payload: { kind: "json", raw: "", keys: new Set(), isArray: false }, columns: new Set() };
       }
       const text = decodeUtf8(bytes);
       if (text === null) throw Errors.invalidBody(INVALID_JSON);
