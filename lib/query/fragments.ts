@@ -13,6 +13,7 @@ import type {
   SpreadSelectField,
 } from "../plan/types.ts";
 import type { AggregateFunction, JsonPath, Range } from "../request/types.ts";
+import { unknownField } from "../plan/types.ts";
 import { empty, ident, join, param, safeType, type Sql, sql } from "./sql.ts";
 import { FTS_SQL, QUANT_SQL, SIMPLE_SQL } from "./operators.ts";
 
@@ -192,29 +193,15 @@ const DIRECTION = { asc: sql`ASC`, desc: sql`DESC` } as const;
 const NULLS = { first: sql`NULLS FIRST`, last: sql`NULLS LAST` } as const;
 
 export function orderTerm(table: QualifiedIdentifier, o: CoercibleOrderTerm): Sql {
-  const term = o.kind === "field" ? field(table, o.field) : field({ schema: "", name: o.relation }, {
-    ...unknownFieldLike(o.field.name),
-    jsonPath: o.field.jsonPath,
-    toJson: true,
-  });
+  // A related order names a column of the embed's subquery, with no type known: JSON paths apply
+  // to it as they are (PostgREST's `unknownField`), without `to_jsonb()`.
+  const term = o.kind === "field"
+    ? field(table, o.field)
+    : field({ schema: "", name: o.relation }, unknownField(o.field.name, o.field.jsonPath));
   const dir = o.direction ? DIRECTION[o.direction] : empty;
   const nulls = o.nulls ? NULLS[o.nulls] : empty;
   const sep = o.direction && o.nulls ? sql` ` : empty;
   return sql`${term} ${dir}${sep}${nulls}`;
-}
-
-function unknownFieldLike(name: string): CoercibleField {
-  return {
-    name,
-    jsonPath: [],
-    toJson: false,
-    toTsVector: null,
-    irType: "",
-    baseType: "",
-    transform: null,
-    default: null,
-    fullRow: false,
-  };
 }
 
 export function orderBy(table: QualifiedIdentifier, terms: readonly CoercibleOrderTerm[]): Sql {
