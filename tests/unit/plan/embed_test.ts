@@ -4,6 +4,8 @@
  * PostgREST's `QueryBuilder` writes for them.
  */
 import assert from "node:assert/strict";
+import { noRelBetweenHint } from "../../../lib/catalog/fuzzy.ts";
+import { catalogToJson } from "../../../lib/catalog/json.ts";
 import { deriveRelationships } from "../../../lib/catalog/relationships.ts";
 import { type Catalog, type Column, qiKey, type Table } from "../../../lib/catalog/types.ts";
 import type { KeyConstraint } from "../../../lib/catalog/view_deps.ts";
@@ -348,5 +350,38 @@ Deno.test("legacyWarningHint() lists relation names used for aliased embeds, or 
       plan("/clients?select=id,ps:projects(id,ts:tasks(id))&projects.order=id&projects.tasks.order=id"),
     ),
     "`projects` to `ps`, `tasks` to `ts`",
+  );
+});
+
+Deno.test("relationship map entries emptied by a private junction still count as found", () => {
+  const junction = (c: KeyConstraint): KeyConstraint => ({ ...c, table: { schema: "private", name: "j" } });
+  const derived = deriveRelationships({
+    schemas: ["api"],
+    constraints: [
+      pk("end_1", ["id"]),
+      pk("end_2", ["id"]),
+      junction(pk("j", ["a", "b"])),
+      junction(fk("j_a_fkey", "j", "end_1", [["a", "id"]])),
+      junction(fk("j_b_fkey", "j", "end_2", [["b", "id"]])),
+    ],
+    keyDeps: [],
+    primaryKeys: new Map([[qiKey("private", "j"), ["a", "b"]]]),
+    computed: [],
+  });
+  const cat = { ...CATALOG, relationships: derived.byTable, relationshipKeys: derived.keys };
+  // found, with nothing close to suggest: no hint, not a suggestion of another parent
+  assert.equal(noRelBetweenHint(cat, "end_1", "end_2", "api"), null);
+  assert.equal(
+    noRelBetweenHint(cat, "end_11", "end_2", "api"),
+    "Perhaps you meant 'end_1' instead of 'end_11'.",
+  );
+  const json = JSON.parse(JSON.stringify(catalogToJson(cat)));
+  assert.deepEqual(
+    json.dbRelationships.map(([[t, schema], rels]: [[{ qiName: string }, string], unknown[]]) => [
+      t.qiName,
+      schema,
+      rels.length,
+    ]),
+    [["end_1", "api", 0], ["end_1", "private", 0], ["end_2", "api", 0], ["end_2", "private", 0]],
   );
 });
