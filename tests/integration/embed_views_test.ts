@@ -326,3 +326,16 @@ Deno.test("GET formats represented columns of embeds, also with *", async () => 
     ]),
   );
 });
+
+Deno.test("GET of a view defined on itself is 500 42P17, and the catalog still loads", async () => {
+  assert.deepEqual(await get("/self_recursive_view"), {
+    status: 500,
+    body: {
+      code: "42P17",
+      details: null,
+      hint: null,
+      message: 'infinite recursion detected in rules for relation "self_recursive_view"',
+    },
+  });
+  assert.deepEqual(await get("/projects?select=id,clients(id)&id=eq.1"), ok([{ id: 1, clients: { id: 1 } }]));
+});
