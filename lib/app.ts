@@ -11,7 +11,7 @@ import { DbConnectionError, DbServerError } from "./db/db.ts";
 import { runMainTx } from "./db/main_tx.ts";
 import { PgrstError } from "./errors.ts";
 import { fromDbError } from "./pg_errors.ts";
-import { legacyWarnings } from "./plan/embed.ts";
+import { LEGACY_TARGET_MESSAGE, legacyWarningHint } from "./plan/embed.ts";
 import { planAction } from "./plan/plan.ts";
 import type { ActionPlan, ReadPlan } from "./plan/types.ts";
 import { buildMainQuery } from "./query/main_query.ts";
@@ -71,6 +71,7 @@ function createPipeline(state: AppState): (request: Request) => Promise<Response
         preferences,
       );
       plan = planAction(req, config, catalog);
+      logLegacyTargetNames(state, request, url, plan);
       if (plan.kind === "noDb") {
         res = respondInfo(plan.plan, catalog);
       } else if (plan.plan.kind === "inspect") {
@@ -105,6 +106,18 @@ function createPipeline(state: AppState): (request: Request) => Promise<Response
   };
 }
 
+/** PostgREST logs every request that uses legacy target names, whatever the log level. */
+function logLegacyTargetNames(state: AppState, request: Request, url: URL, plan: ActionPlan): void {
+  const readPlan = rootReadPlan(plan);
+  const hint = readPlan !== null && state.config.urlUseLegacyTargetNames ? legacyWarningHint(readPlan) : null;
+  if (hint === null) return;
+  state.log("crit", `WARNING: ${LEGACY_TARGET_MESSAGE}`);
+  state.log(
+    "crit",
+    `Update filters, orders or limits that use ${hint} in \`${request.method} ${url.pathname}${url.search}\``,
+  );
+}
+
 function rootReadPlan(plan: ActionPlan | undefined): ReadPlan | null {
   return plan?.kind === "db" && plan.plan.kind !== "inspect" ? plan.plan.readPlan : null;
 }
@@ -119,13 +132,16 @@ function toResponse(
   for (const [k, v] of res.headers) headers.append(k, v);
   if (!headers.has("vary")) headers.set("Vary", "Accept, Prefer, Range");
   const readPlan = rootReadPlan(plan);
-  if (readPlan !== null) {
-    for (const w of legacyWarnings(readPlan)) {
-      headers.append(
-        "Warning",
-        `299 PostgREST/${POSTGREST_VERSION} "Using the relation name '${w.name}' instead of its alias '${w.alias}' in filters, orders or limits is deprecated"`,
-      );
-    }
+  const legacyHint = readPlan !== null && state.config.urlUseLegacyTargetNames
+    ? legacyWarningHint(readPlan)
+    : null;
+  if (legacyHint !== null) {
+    headers.append(
+      "Warning",
+      `299 PostgRESTv${
+        POSTGREST_VERSION.replaceAll(" ", "")
+      } "${LEGACY_TARGET_MESSAGE} Update ${legacyHint} in query string filters, orders or limits."`,
+    );
   }
   addCommonHeaders(state, request, headers);
   // A string body would make `Response` add `Content-Type: text/plain` to responses that have

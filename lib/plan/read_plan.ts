@@ -133,7 +133,8 @@ export function updateNode(
     throw Errors.notEmbedded(target, warning ?? undefined);
   }
   const updated = updateNode(legacy, rest, markLegacy(found, target), f);
-  return { ...node, children: node.children.map((n) => n === found ? updated : n) };
+  // As in PostgREST, the updated node moves to the front of its siblings (so its JSON key does).
+  return { ...node, children: [updated, ...node.children.filter((n) => n !== found)] };
 }
 
 function markLegacy(n: ReadPlan, target: string): ReadPlan {
@@ -178,7 +179,7 @@ function addOrders(ctx: ResolverContext, req: ApiRequest, legacy: boolean, plan:
 
 function addRanges(req: ApiRequest, legacy: boolean, plan: ReadPlan): ReadPlan {
   if (req.action.kind === "relationMutate") return plan;
-  for (const [key, range] of req.query.ranges) {
+  for (const [key, range] of [...req.query.ranges].toReversed()) {
     if (key === "") continue;
     plan = updateNode(legacy, key.split("."), plan, (n) => ({ ...n, range }));
   }
