@@ -9,7 +9,7 @@
 import type { AppState } from "./app_state.ts";
 import { DbConnectionError, DbServerError } from "./db/db.ts";
 import { runMainTx } from "./db/main_tx.ts";
-import { PgrstError } from "./errors.ts";
+import { Errors, PgrstError } from "./errors.ts";
 import { fromDbError } from "./pg_errors.ts";
 import { legacyWarnings } from "./plan/embed.ts";
 import { planAction } from "./plan/plan.ts";
@@ -21,6 +21,7 @@ import { parsePreferences } from "./request/preferences.ts";
 import { type PgrstResponse, respond, respondInfo } from "./response/response.ts";
 import type { HeaderList } from "./response/headers.ts";
 import { corsHeaders, corsPreflight } from "./response/cors.ts";
+import { type ServerTiming, serverTimingHeader, stopwatch } from "./response/timing.ts";
 import { POSTGREST_VERSION } from "./version.ts";
 import { timestamp } from "./app_state.ts";
 
@@ -37,7 +38,10 @@ export function createApp(state: AppState): Handler {
   const handle = createPipeline(state);
   return async (request, info) => {
     const preflight = corsPreflight(request, state.config.serverCorsAllowedOrigins);
-    if (preflight !== null) return preflight;
+    if (preflight !== null) {
+      addCommonHeaders(state, request, preflight.headers);
+      return preflight;
+    }
     const response = await handle(request);
     for (const [k, v] of corsHeaders(request, state.config.serverCorsAllowedOrigins)) {
       response.headers.set(k, v);
@@ -50,16 +54,18 @@ export function createApp(state: AppState): Handler {
 function createPipeline(state: AppState): (request: Request) => Promise<Response> {
   return async (request) => {
     let authenticated = false;
-    let res: PgrstResponse;
-    let plan: ActionPlan | undefined;
+    const timing: ServerTiming = {};
+    const lap = stopwatch();
     try {
       const config = state.config;
       const url = new URL(request.url);
       const auth = await state.authenticate(request.headers.get("authorization"));
+      timing.jwt = lap();
       authenticated = auth.authenticated;
       const catalog = state.catalog;
       if (catalog === null) throw state.catalogError();
       const body = request.body === null ? null : new Uint8Array(await request.arrayBuffer());
+      lap(); // PostgREST reads the body before it starts timing the parse
       const prefer = request.headers.get("prefer");
       const preferences = parsePreferences(prefer === null ? [] : [prefer], {
         allowTxOverride: config.dbTxEnd.endsWith("allow-override"),
@@ -69,11 +75,15 @@ function createPipeline(state: AppState): (request: Request) => Promise<Response
         config,
         preferences,
       );
-      plan = planAction(req, config, catalog);
+      timing.parse = lap();
+      const plan = planAction(req, config, catalog);
+      timing.plan = lap();
+      let res: PgrstResponse;
       if (plan.kind === "noDb") {
+        timing.transaction = lap();
         res = respondInfo(plan.plan, catalog);
       } else if (plan.plan.kind === "inspect") {
-        throw new PgrstError(404, { code: "PGRST126", message: "Root endpoint metadata is disabled" });
+        throw Errors.openApiDisabled();
       } else {
         const query = buildMainQuery(plan, config, req);
         const result = await runMainTx(state.db, {
@@ -92,40 +102,57 @@ function createPipeline(state: AppState): (request: Request) => Promise<Response
           config,
           req,
         });
+        timing.transaction = lap();
         res = respond(result, req, config, catalog);
       }
+      timing.response = lap();
+      return toResponse(state, request, res, plan, config.serverTimingEnabled ? timing : null);
     } catch (e) {
       if (e instanceof DbConnectionError || (e instanceof DbServerError && /^(08|57P0)/.test(e.code))) {
         state.onConnectionLost();
       }
       return errorResponse(state, fromDbError(e, authenticated), request);
     }
-    return toResponse(state, request, res, plan);
   };
 }
 
-function rootReadPlan(plan: ActionPlan | undefined): ReadPlan | null {
-  return plan?.kind === "db" && plan.plan.kind !== "inspect" ? plan.plan.readPlan : null;
+function rootReadPlan(plan: ActionPlan): ReadPlan | null {
+  return plan.kind === "db" && plan.plan.kind !== "inspect" ? plan.plan.readPlan : null;
+}
+
+/**
+ * EM-14: one `Warning` for every embed filtered, ordered or limited by its relation name instead
+ * of its alias (only possible with `url-use-legacy-target-names`, the default).
+ */
+function legacyWarning(readPlan: ReadPlan | null): string | null {
+  const warnings = readPlan === null ? [] : legacyWarnings(readPlan);
+  if (warnings.length === 0) return null;
+  const hint = warnings.map((w) => `\`${w.name}\` to \`${w.alias}\``).join(", ");
+  return `299 PostgRESTv${POSTGREST_VERSION} "Embedded resource was referenced by relation name even though ` +
+    `it has an alias. This is deprecated and will stop working in a future release. Update ${hint} in query ` +
+    `string filters, orders or limits."`;
+}
+
+/** A fetch `Response` only carries final statuses (200–599); `response.status` may ask for others. */
+function checkStatus(status: number): void {
+  if (!Number.isInteger(status) || status < 200 || status > 599) throw Errors.gucStatus();
 }
 
 function toResponse(
   state: AppState,
   request: Request,
   res: PgrstResponse,
-  plan: ActionPlan | undefined,
+  plan: ActionPlan,
+  timing: ServerTiming | null,
 ): Response {
+  checkStatus(res.status);
   const headers = new Headers();
   for (const [k, v] of res.headers) headers.append(k, v);
+  if (timing !== null) headers.set("Server-Timing", serverTimingHeader(timing));
+  const warning = legacyWarning(rootReadPlan(plan));
+  if (warning !== null) headers.append("Warning", warning);
   if (!headers.has("vary")) headers.set("Vary", "Accept, Prefer, Range");
-  const readPlan = rootReadPlan(plan);
-  if (readPlan !== null) {
-    for (const w of legacyWarnings(readPlan)) {
-      headers.append(
-        "Warning",
-        `299 PostgREST/${POSTGREST_VERSION} "Using the relation name '${w.name}' instead of its alias '${w.alias}' in filters, orders or limits is deprecated"`,
-      );
-    }
-  }
+  if (res.status === 503) headers.set("Retry-After", String(state.retryAfterSeconds()));
   addCommonHeaders(state, request, headers);
   return new Response(res.body === null || request.method === "HEAD" ? null : res.body, {
     status: res.status,
@@ -133,6 +160,7 @@ function toResponse(
   });
 }
 
+/** Warp's `Server` header and the `server-trace-header` echo, on every response. */
 function addCommonHeaders(state: AppState, request: Request, headers: Headers): void {
   headers.set("Server", SERVER);
   const trace = state.config.serverTraceHeader;
