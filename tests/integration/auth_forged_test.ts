@@ -44,7 +44,7 @@ const readSecrets = (token: string) =>
 const claims = { role: "webuser", aud: "pgrst-tests" };
 
 async function rejected(): Promise<[string, string, string][]> {
-  const [header, payload, signature] = (await sign({ ...claims, role: "auth_anon" }, SECRET)).split(".");
+  const [header, , signature] = (await sign({ ...claims, role: "auth_anon" }, SECRET)).split(".");
   const rsa = await generateKey("RS256");
   return [
     ["another secret", await sign(claims, "anotheranotheranotheranothersecret"), "PGRST301"],
