@@ -4,33 +4,20 @@
  * server whose config is swapped as a reload swaps it.
  */
 import assert from "node:assert/strict";
-import { defaultConfig } from "../../lib/config/config.ts";
 import type { AppConfig } from "../../lib/config/types.ts";
-import { startPgrst } from "../../lib/pgrst.ts";
-import { testDatabase } from "../helpers/db.ts";
 import { SECRET, sign } from "../helpers/jwt.ts";
+import { testServer } from "../helpers/server.ts";
 
-const BASE = defaultConfig({
+const server = await testServer({
   dbSchemas: ["authtest"],
   dbAnonRole: "auth_anon",
   jwtSecret: SECRET,
   jwtCacheMaxEntries: 2,
-  dbPool: 2,
-  dbChannelEnabled: false,
-  logLevel: "crit",
 });
-const tdb = await testDatabase();
-const pgrst = await startPgrst({
-  config: { ...BASE, dbUri: tdb.uri() },
-  sink: { err: () => {}, out: () => {} },
-});
-Deno.test.afterAll(async () => {
-  await pgrst.close();
-  await tdb.drop();
-});
+Deno.test.afterAll(() => server.close());
+const pgrst = server.pgrst;
 
-const reload = (config: Partial<AppConfig> = {}) =>
-  pgrst.state.setConfig({ ...pgrst.state.config, ...BASE, dbUri: tdb.uri(), ...config });
+const reload = (config: Partial<AppConfig> = {}) => server.reconfigure(config);
 
 /** A fresh cache (another cache size first, so the authenticator is rebuilt), then `config`. */
 function configure(config: Partial<AppConfig> = {}): void {

@@ -5,43 +5,23 @@
  * (tests/fixtures/60_auth.sql). Every token is minted here, every key generated here.
  */
 import assert from "node:assert/strict";
-import { defaultConfig } from "../../lib/config/config.ts";
 import type { AppConfig } from "../../lib/config/types.ts";
-import { startPgrst } from "../../lib/pgrst.ts";
 import { summary } from "../helpers/app.ts";
-import { testDatabase } from "../helpers/db.ts";
 import { type Alg, b64, generateKey, SECRET, sign } from "../helpers/jwt.ts";
+import { testServer } from "../helpers/server.ts";
 
-const BASE = defaultConfig({
-  dbSchemas: ["authtest"],
-  dbAnonRole: "auth_anon",
-  jwtSecret: SECRET,
-  dbPool: 2,
-  dbChannelEnabled: false,
-  logLevel: "crit",
-});
-const tdb = await testDatabase();
-const pgrst = await startPgrst({
-  config: { ...BASE, dbUri: tdb.uri() },
-  sink: { err: () => {}, out: () => {} },
-});
-Deno.test.afterAll(async () => {
-  await pgrst.close();
-  await tdb.drop();
-});
+const server = await testServer({ dbSchemas: ["authtest"], dbAnonRole: "auth_anon", jwtSecret: SECRET });
+Deno.test.afterAll(() => server.close());
 
-interface TestApp {
-  request(path: string, init?: RequestInit): Promise<Response>;
-}
-const app: TestApp = { request: (path, init) => pgrst.handler(new Request(`http://localhost${path}`, init)) };
+type TestApp = typeof server;
 
 /**
  * Runs `f` with the authentication settings of `config`, swapped into the running server as a
  * config reload does (a new authenticator each time the JWT settings change).
  */
 async function withApp(config: Partial<AppConfig>, f: (app: TestApp) => Promise<void>): Promise<void> {
-  pgrst.state.setConfig({ ...pgrst.state.config, ...BASE, dbUri: tdb.uri(), ...config });
-  await f(app);
+  server.reconfigure(config);
+  await f(server);
 }
 
 const bearer = (token: string) => ({ headers: { Authorization: `Bearer ${token}` } });
