@@ -5,6 +5,7 @@
  * (tests/fixtures/60_auth.sql). Every token is minted here, every key generated here.
  */
 import assert from "node:assert/strict";
+import { readConfig } from "../../lib/config/load.ts";
 import type { AppConfig } from "../../lib/config/types.ts";
 import { summary } from "../helpers/app.ts";
 import { type Alg, b64, generateKey, SECRET, sign } from "../helpers/jwt.ts";
@@ -269,4 +270,28 @@ Deno.test("a JWE (encrypted token) or a token with a bad header is never accepte
     const res = await app.request("/rpc/whoami", bearer(`${header}.${b64('{"role":"auth_author"}')}.c2ln`));
     assert.deepEqual(await summary(res), jwtError("PGRST301", "JWT cryptographic operation failed"));
   });
+});
+
+Deno.test("jwt-secret = @file reads the secret (one trailing newline dropped) for every request", async () => {
+  const rsa = await generateKey("RS256", { kid: "file-key" });
+  const files: Record<string, string> = {
+    "/run/secrets/jwks": JSON.stringify({ keys: [rsa.jwk] }) + "\n",
+    "/run/secrets/plain": SECRET + "\n",
+  };
+  const readTextFile = (path: string) =>
+    path in files ? Promise.resolve(files[path]) : Promise.reject(new Error(`${path}: not found`));
+  for (
+    const [path, token] of [
+      [
+        "/run/secrets/jwks",
+        await sign({ role: "auth_author" }, rsa.privateKey, "RS256", { kid: "file-key" }),
+      ],
+      ["/run/secrets/plain", await sign({ role: "auth_author" }, SECRET)],
+    ] as const
+  ) {
+    const c = await readConfig({ configFilePath: null, env: { PGRST_JWT_SECRET: `@${path}` }, readTextFile });
+    await withApp({ jwtSecret: c.jwtSecret, jwtSecretIsBase64: c.jwtSecretIsBase64 }, async (app) => {
+      assert.deepEqual(await whoami(app, token), AUTHOR, path);
+    });
+  }
 });
