@@ -19,7 +19,7 @@ import { buildPreRequest, buildTxSettings } from "./query/tx_settings.ts";
 import { parseApiRequest } from "./request/api_request.ts";
 import { parsePreferences } from "./request/preferences.ts";
 import { type PgrstResponse, respond, respondInfo } from "./response/response.ts";
-import type { HeaderList } from "./response/headers.ts";
+import { headerBytes, type HeaderList } from "./response/headers.ts";
 import { corsHeaders, corsPreflight } from "./response/cors.ts";
 import { type ServerTiming, serverTimingHeader, stopwatch } from "./response/timing.ts";
 import { POSTGREST_VERSION } from "./version.ts";
@@ -173,7 +173,8 @@ export function errorResponse(state: AppState, e: unknown, request?: Request): R
   const headers: HeaderList = [
     ["Content-Type", "application/json; charset=utf-8"],
     ["Content-Length", String(new TextEncoder().encode(body).length)],
-    ["Proxy-Status", `PostgREST; error=${err.code}`],
+    // the code may come from `RAISE SQLSTATE 'PGRST'`: any text, sent as UTF-8
+    ["Proxy-Status", headerBytes(`PostgREST; error=${err.code}`) ?? "PostgREST"],
     ...err.headers.map(([k, v]) => [k, v] as [string, string]),
   ];
   if (err.status === 503) headers.push(["Retry-After", String(state.retryAfterSeconds())]);

@@ -50,7 +50,7 @@ export class AppState {
   }
 
   #jwtAuthenticate(config: AppConfig): Authenticate {
-    const authenticator = createAuthenticator(config);
+    const authenticator = createAuthenticator(config); // throws before anything changes
     this.#authenticator = authenticator;
     return (authorization) => authenticator.authenticate(authorization, Date.now());
   }
@@ -75,10 +75,11 @@ export class AppState {
    */
   setConfig(config: AppConfig): void {
     const old = this.#config;
-    this.#config = config;
+    // Build first: an invalid JWT setting throws and leaves the running config in place.
     if (this.#authenticator !== null && AUTH_KEYS.some((k) => old[k] !== config[k])) {
       this.authenticate = this.#jwtAuthenticate(config);
     }
+    this.#config = config;
   }
 
   setCatalog(catalog: Catalog | null): void {

@@ -4,7 +4,9 @@
  * server whose config is swapped as a reload swaps it.
  */
 import assert from "node:assert/strict";
+import { defaultConfig } from "../../lib/config/config.ts";
 import type { AppConfig } from "../../lib/config/types.ts";
+import { startPgrst } from "../../lib/pgrst.ts";
 import { SECRET, sign } from "../helpers/jwt.ts";
 import { testServer } from "../helpers/server.ts";
 
@@ -130,4 +132,20 @@ Deno.test("a reload with a new secret empties the cache; one without JWT changes
   assert.equal(await getWith(t), 401);
   reload();
   assert.equal(await getWith(t), 200);
+});
+
+Deno.test("a reload with an unusable secret is refused and the running secret stays", async () => {
+  configure();
+  const t = await token("kept");
+  assert.equal(await getWith(t), 200);
+  assert.throws(() => reload({ jwtSecret: "short" }), /The JWT secret must be at least 32 characters long/);
+  assert.equal(pgrst.state.config.jwtSecret, SECRET);
+  assert.deepEqual(await counted(async () => assert.equal(await getWith(t), 200)), [1, 1, 0]);
+});
+
+Deno.test("startPgrst() refuses a secret PostgREST would refuse at start-up", async () => {
+  await assert.rejects(
+    startPgrst({ config: defaultConfig({ jwtSecret: "short" }), sink: { err: () => {}, out: () => {} } }),
+    /The JWT secret must be at least 32 characters long/,
+  );
 });

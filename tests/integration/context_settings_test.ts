@@ -78,6 +78,11 @@ Deno.test("POST: the method is POST and no cookies is an empty object", async ()
   assert.equal(ctx.claims.role, "auth_anon");
 });
 
+Deno.test("cookies are split as Web.Cookie splits them: at ';', then at the first '='", async () => {
+  const ctx = (await get("/rpc/request_context", { Cookie: "a=1 ;  b=x=y;c;;d=" })).body as Context;
+  assert.deepEqual(ctx.cookies, { a: "1 ", b: "x=y", c: "", "": "", d: "" });
+});
+
 Deno.test("Prefer: timezone=… sets the transaction's time zone", async () => {
   const ctx = (await get("/rpc/request_context", { Prefer: "timezone=Asia/Tokyo" })).body as Context;
   assert.equal(ctx.timezone, "Asia/Tokyo");
