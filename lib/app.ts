@@ -5,6 +5,11 @@
  *
  * Errors of any stage become PostgREST's error responses; database errors are mapped with the
  * authentication state (42501 is 401 for the anonymous role, 403 otherwise).
+ *
+ * Headers added here, as PostgREST's `App.hs` and Warp add them: `Server` and the
+ * `server-trace-header` echo on every response (CORS preflights too); `Vary`, `Server-Timing`
+ * (`server-timing-enabled`) and legacy-target `Warning` on successful ones only; `Retry-After` on
+ * every 503.
  */
 import type { AppState } from "./app_state.ts";
 import { DbConnectionError, DbServerError } from "./db/db.ts";

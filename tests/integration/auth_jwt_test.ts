@@ -327,3 +327,15 @@ Deno.test("the server recovers after a 401: the next request with a valid token 
   const res = await get("/authors_only?select=id&order=id", auth);
   assert.deepEqual(await summary(res), { status: 200, body: [{ id: 1 }, { id: 2 }] });
 });
+
+Deno.test("request.jwt.claims is written as aeson writes it: sorted keys, numbers as Scientific", async () => {
+  const payload =
+    '{"role":"auth_author","z":[1.0,1e3,0.001,12345678901234567890],"a":"é\\u0001","m":{"y":1,"b":null}}';
+  const token = await signRaw('{"alg":"HS256","typ":"JWT"}', payload);
+  const res = await get("/rpc/get_guc_value?name=request.jwt.claims", { Authorization: `Bearer ${token}` });
+  assert.deepEqual(await summary(res), {
+    status: 200,
+    body:
+      '{"a":"é\\u0001","m":{"b":null,"y":1},"role":"auth_author","z":[1.0,1000,1.0e-3,12345678901234567890]}',
+  });
+});
