@@ -239,7 +239,7 @@ Deno.test("RAISE SQLSTATE 'PGRST' headers go out sorted by name, values as UTF-8
   await res.body?.cancel();
 });
 
-Deno.test("PostgreSQL's own errors: read-only transaction 405, cardinality 500, deferred unique 409", async () => {
+Deno.test("PostgreSQL's own errors: read-only transaction 405, cardinality 500, bad input 400, unique 409", async () => {
   const readOnly = await server.request("/rpc/add_visit?note=x");
   assert.deepEqual(await summary(readOnly), {
     status: 405,
@@ -261,6 +261,19 @@ Deno.test("PostgreSQL's own errors: read-only transaction 405, cardinality 500, 
       details: null,
       hint: null,
       message: "more than one row returned by a subquery used as an expression",
+    },
+  });
+  const badInput = await server.request(
+    "/authors_only?id=eq.abc",
+    await author().then((headers) => ({ headers })),
+  );
+  assert.deepEqual(await summary(badInput), {
+    status: 400,
+    body: {
+      code: "22P02",
+      details: null,
+      hint: null,
+      message: 'invalid input syntax for type integer: "abc"',
     },
   });
   const unique = await post("/rpc/raise_constraint", {});

@@ -83,6 +83,19 @@ Deno.test("cookies are split as Web.Cookie splits them: at ';', then at the firs
   assert.deepEqual(ctx.cookies, { a: "1 ", b: "x=y", c: "", "": "", d: "" });
 });
 
+Deno.test("an empty db-extra-search-path leaves only the exposed schema on the search_path", async () => {
+  server.reconfigure({ dbExtraSearchPath: [] });
+  try {
+    assert.equal(((await get("/rpc/request_context")).body as Context).search_path, '"authtest"');
+  } finally {
+    server.reconfigure();
+  }
+  assert.equal(
+    ((await get("/rpc/request_context")).body as Context).search_path,
+    '"authtest", "public", "test"',
+  );
+});
+
 Deno.test("Prefer: timezone=… sets the transaction's time zone", async () => {
   const ctx = (await get("/rpc/request_context", { Prefer: "timezone=Asia/Tokyo" })).body as Context;
   assert.equal(ctx.timezone, "Asia/Tokyo");
