@@ -115,7 +115,7 @@ function toResponse(
   plan: ActionPlan | undefined,
 ): Response {
   const headers = new Headers();
-  for (const [k, v] of res.headers) headers.append(k, v);
+  for (const [k, v] of res.headers) headers.append(k, headerBytes(v));
   if (!headers.has("vary")) headers.set("Vary", "Accept, Prefer, Range");
   const readPlan = rootReadPlan(plan);
   if (readPlan !== null) {
@@ -131,6 +131,19 @@ function toResponse(
     status: res.status,
     headers,
   });
+}
+
+/**
+ * Header values go out as bytes: names from the database (`Content-Location: /موارد`, schema names,
+ * `response.headers`) are sent UTF-8 encoded, as PostgREST does, one byte per character of the
+ * string `Headers` accepts.
+ */
+function headerBytes(value: string): string {
+  // deno-lint-ignore no-control-regex
+  if (/^[\x00-\x7f]*$/.test(value)) return value;
+  let out = "";
+  for (const b of new TextEncoder().encode(value)) out += String.fromCharCode(b);
+  return out;
 }
 
 function addCommonHeaders(state: AppState, request: Request, headers: Headers): void {
