@@ -22,7 +22,10 @@ Deno.test("GET /items?id=eq.5 matches with equality", async () => {
 
 Deno.test("not. negates eq, lt and gt", async () => {
   assert.deepEqual((await range("/items?id=not.eq.5&order=id"))["content-range"], "0-13/*");
-  assert.deepEqual(await rows(app, "/items?id=not.eq.5&order=id"), ids(1, 2, 3, 4, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15));
+  assert.deepEqual(
+    await rows(app, "/items?id=not.eq.5&order=id"),
+    ids(1, 2, 3, 4, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15),
+  );
   assert.deepEqual(await rows(app, "/items?id=not.lt.14&order=id.asc"), ids(14, 15));
   assert.deepEqual(await rows(app, "/items?id=not.gt.2&order=id.asc"), ids(1, 2));
   assert.deepEqual(await rows(app, "/simple_pk?k=like.*yx&extra=not.eq.u"), []);
@@ -118,7 +121,9 @@ Deno.test("fts, plfts, phfts and wfts on tsvector columns", async () => {
     tsv.impossible,
     tsv.possible,
   ]);
-  assert.deepEqual(await rows(app, "/tsearch?text_search_vector=wfts.fun%20and%20-possible"), [tsv.impossible]);
+  assert.deepEqual(await rows(app, "/tsearch?text_search_vector=wfts.fun%20and%20-possible"), [
+    tsv.impossible,
+  ]);
   assert.deepEqual(await rows(app, "/tsearch?text_search_vector=phfts.The%20Fat%20Cats"), [tsv.rats]);
 });
 
@@ -299,7 +304,11 @@ Deno.test("any and all quantifiers", async () => {
 Deno.test("a quantifier with a value that is not an array is PostgreSQL's 22P02", async () => {
   assert.deepEqual(await fetchReply(app, "/items?id=eq(any).1"), {
     status: 400,
-    body: pgError("22P02", 'malformed array literal: "1"', 'Array value must start with "{" or dimension information.'),
+    body: pgError(
+      "22P02",
+      'malformed array literal: "1"',
+      'Array value must start with "{" or dimension information.',
+    ),
   });
 });
 
@@ -311,7 +320,10 @@ Deno.test("quoted values, escapes and parentheses in in.()", async () => {
     names("Hebdon, John", "Williams, Mary", "Smith, Joseph"),
   );
   assert.deepEqual(
-    await rows(app, '/w_or_wo_comma_names?name=not.in.("Hebdon, John","Williams, Mary","Smith, Joseph")&limit=3'),
+    await rows(
+      app,
+      '/w_or_wo_comma_names?name=not.in.("Hebdon, John","Williams, Mary","Smith, Joseph")&limit=3',
+    ),
     names("David White", "Larry Thompson", "Double O Seven(007)"),
   );
   assert.deepEqual(
@@ -319,10 +331,16 @@ Deno.test("quoted values, escapes and parentheses in in.()", async () => {
     names("Hebdon, John", "David White"),
   );
   assert.deepEqual(
-    await rows(app, '/w_or_wo_comma_names?name=not.in.("Hebdon, John",Larry Thompson,"Smith, Joseph")&limit=3'),
+    await rows(
+      app,
+      '/w_or_wo_comma_names?name=not.in.("Hebdon, John",Larry Thompson,"Smith, Joseph")&limit=3',
+    ),
     names("Williams, Mary", "David White", "Double O Seven(007)"),
   );
-  assert.deepEqual(await rows(app, '/w_or_wo_comma_names?name=in.("Double O Seven(007)")'), names("Double O Seven(007)"));
+  assert.deepEqual(
+    await rows(app, '/w_or_wo_comma_names?name=in.("Double O Seven(007)")'),
+    names("Double O Seven(007)"),
+  );
   assert.deepEqual(
     await rows(app, '/w_or_wo_comma_names?name=in.("Double\\"Quote\\"McGraw\\"")'),
     names('Double"Quote"McGraw"'),
@@ -332,7 +350,10 @@ Deno.test("quoted values, escapes and parentheses in in.()", async () => {
     await rows(app, '/w_or_wo_comma_names?name=in.("/\\\\Slash/\\\\Beast/\\\\")'),
     names("/\\Slash/\\Beast/\\"),
   );
-  assert.deepEqual(await rows(app, '/w_or_wo_comma_names?name=in.("D\\a\\vid W\\h\\ite")'), names("David White"));
+  assert.deepEqual(
+    await rows(app, '/w_or_wo_comma_names?name=in.("D\\a\\vid W\\h\\ite")'),
+    names("David White"),
+  );
 });
 
 Deno.test("unquoted double quotes and backslashes in in.() are values", async () => {
@@ -385,14 +406,22 @@ Deno.test("filters on JSON paths compare as json (->) or text (->>)", async () =
 
 Deno.test("filters on JSON array indexes, negative ones too", async () => {
   assert.deepEqual(await rows(app, "/json_arr?select=data&data->>0=eq.1"), [{ data: [1, 2, 3] }]);
-  assert.deepEqual(await rows(app, "/json_arr?select=data&data->1->>2=eq.13"), [{ data: [[9, 8, 7], [11, 12, 13]] }]);
-  assert.deepEqual(await rows(app, "/json_arr?select=data&data->1->>b=eq.B"), [{ data: [{ a: "A" }, { b: "B" }] }]);
+  assert.deepEqual(await rows(app, "/json_arr?select=data&data->1->>2=eq.13"), [{
+    data: [[9, 8, 7], [11, 12, 13]],
+  }]);
+  assert.deepEqual(await rows(app, "/json_arr?select=data&data->1->>b=eq.B"), [{
+    data: [{ a: "A" }, { b: "B" }],
+  }]);
   assert.deepEqual(await rows(app, "/json_arr?select=data&data->1->b->>1=eq.5"), [
     { data: [{ a: [1, 2, 3] }, { b: [4, 5] }] },
   ]);
   assert.deepEqual(await rows(app, "/json_arr?select=data&data->>-3=eq.1"), [{ data: [1, 2, 3] }]);
-  assert.deepEqual(await rows(app, "/json_arr?select=data&data->-1->>-3=eq.11"), [{ data: [[9, 8, 7], [11, 12, 13]] }]);
-  assert.deepEqual(await rows(app, "/json_arr?select=data&data->-1->>b=eq.B"), [{ data: [{ a: "A" }, { b: "B" }] }]);
+  assert.deepEqual(await rows(app, "/json_arr?select=data&data->-1->>-3=eq.11"), [{
+    data: [[9, 8, 7], [11, 12, 13]],
+  }]);
+  assert.deepEqual(await rows(app, "/json_arr?select=data&data->-1->>b=eq.B"), [{
+    data: [{ a: "A" }, { b: "B" }],
+  }]);
   assert.deepEqual(await rows(app, "/json_arr?select=data&data->-1->b->>-1=eq.5"), [
     { data: [{ a: [1, 2, 3] }, { b: [4, 5] }] },
   ]);
@@ -402,11 +431,17 @@ Deno.test("jsonb values compare as jsonb", async () => {
   assert.deepEqual(await rows(app, '/jsonb_test?data=eq.{"e":1}'), [{ id: 4, data: { e: 1 } }]);
   assert.deepEqual(await rows(app, '/jsonb_test?data->a=eq.{"b":2}'), [{ id: 1, data: { a: { b: 2 } } }]);
   assert.deepEqual(await rows(app, "/jsonb_test?data->c=eq.[1,2,3]"), [{ id: 2, data: { c: [1, 2, 3] } }]);
-  assert.deepEqual(await rows(app, '/jsonb_test?data->0=eq.{"d":"test"}'), [{ id: 3, data: [{ d: "test" }] }]);
+  assert.deepEqual(await rows(app, '/jsonb_test?data->0=eq.{"d":"test"}'), [{
+    id: 3,
+    data: [{ d: "test" }],
+  }]);
 });
 
 Deno.test("filters on composite fields and array elements", async () => {
-  assert.deepEqual(await rows(app, "/fav_numbers?num->>i=gt.0.5"), [{ num: { r: 0.6, i: 0.6 }, person: "B" }]);
+  assert.deepEqual(await rows(app, "/fav_numbers?num->>i=gt.0.5"), [{
+    num: { r: 0.6, i: 0.6 },
+    person: "B",
+  }]);
   assert.deepEqual(await rows(app, "/arrays?select=id&numbers->0=eq.1"), ids(0));
   assert.deepEqual(await rows(app, "/arrays?select=id&numbers->>0=eq.11"), ids(1));
   assert.deepEqual(await rows(app, "/arrays?select=id&numbers_mult->1->1=eq.5"), ids(0));
@@ -508,8 +543,20 @@ Deno.test("filters on nested embedded resources filter only the embedded rows", 
   assert.deepEqual(
     await rows(app, "/clients?select=id,projects(id,tasks(id,name))&projects.tasks.name=like.Design*"),
     [
-      { id: 1, projects: [{ id: 1, tasks: [{ id: 1, name: "Design w7" }] }, { id: 2, tasks: [{ id: 3, name: "Design w10" }] }] },
-      { id: 2, projects: [{ id: 3, tasks: [{ id: 5, name: "Design IOS" }] }, { id: 4, tasks: [{ id: 7, name: "Design OSX" }] }] },
+      {
+        id: 1,
+        projects: [{ id: 1, tasks: [{ id: 1, name: "Design w7" }] }, {
+          id: 2,
+          tasks: [{ id: 3, name: "Design w10" }],
+        }],
+      },
+      {
+        id: 2,
+        projects: [{ id: 3, tasks: [{ id: 5, name: "Design IOS" }] }, {
+          id: 4,
+          tasks: [{ id: 7, name: "Design OSX" }],
+        }],
+      },
     ],
   );
 });

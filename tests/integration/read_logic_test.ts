@@ -16,7 +16,10 @@ Deno.test("or= does simple logic, not.or= negates it, plain filters AND with it"
 
 Deno.test("child.or= and child.grandchild.or= filter embedded levels", async () => {
   assert.deepEqual(
-    await rows(app, "/entities?child_entities.or=(id.eq.1,name.eq.child entity 2)&select=id,child_entities(id)"),
+    await rows(
+      app,
+      "/entities?child_entities.or=(id.eq.1,name.eq.child entity 2)&select=id,child_entities(id)",
+    ),
     [
       { id: 1, child_entities: ids(1, 2) },
       { id: 2, child_entities: [] },
@@ -79,10 +82,16 @@ Deno.test("and/or nest, negate while nested, and combine unnested", async () => 
     ids(1, 2),
   );
   assert.deepEqual(
-    await rows(app, "/entities?or=(not.and(name.eq.entity 2,id.eq.2),not.and(name.eq.entity 1,id.eq.1))&select=id"),
+    await rows(
+      app,
+      "/entities?or=(not.and(name.eq.entity 2,id.eq.2),not.and(name.eq.entity 1,id.eq.1))&select=id",
+    ),
     ids(1, 2, 3, 4),
   );
-  assert.deepEqual(await rows(app, "/entities?and=(id.eq.1,name.eq.entity 1)&or=(id.eq.1,id.eq.2)&select=id"), ids(1));
+  assert.deepEqual(
+    await rows(app, "/entities?and=(id.eq.1,name.eq.entity 1)&or=(id.eq.1,id.eq.2)&select=id"),
+    ids(1),
+  );
 });
 
 Deno.test("every operator works inside and/or", async () => {
@@ -155,7 +164,10 @@ Deno.test("operators inside and/or can be negated", async () => {
 
 Deno.test("values in and/or can be double-quoted to hold reserved characters", async () => {
   assert.deepEqual(
-    await rows(app, '/grandchild_entities?or=(name.eq."(grandchild,entity,4)",name.eq."(grandchild,entity,5)")&select=id'),
+    await rows(
+      app,
+      '/grandchild_entities?or=(name.eq."(grandchild,entity,4)",name.eq."(grandchild,entity,5)")&select=id',
+    ),
     ids(4, 5),
   );
   assert.deepEqual(
@@ -166,23 +178,35 @@ Deno.test("values in and/or can be double-quoted to hold reserved characters", a
     await rows(app, '/grandchild_entities?or=(id.in.("1","2"),id.in.("3","4"))&select=id'),
     ids(1, 2, 3, 4),
   );
-  assert.deepEqual(await rows(app, '/ranges?or=(range.adj."(3,10]",range.cs."[10,11]")&select=id'), ids(1, 4));
+  assert.deepEqual(
+    await rows(app, '/ranges?or=(range.adj."(3,10]",range.cs."[10,11]")&select=id'),
+    ids(1, 4),
+  );
 });
 
 Deno.test("and/or allow whitespace, one condition or many", async () => {
   assert.deepEqual(
-    await rows(app, "/entities?and=( and ( id.in.( 1, 2, 3 ) , id.eq.3 ) , or ( id.eq.2 , id.eq.3 ) )&select=id"),
+    await rows(
+      app,
+      "/entities?and=( and ( id.in.( 1, 2, 3 ) , id.eq.3 ) , or ( id.eq.2 , id.eq.3 ) )&select=id",
+    ),
     ids(3),
   );
   assert.deepEqual(await rows(app, "/entities?or=(id.eq.1)&select=id"), ids(1));
   assert.deepEqual(await rows(app, "/entities?and=(id.eq.1)&select=id"), ids(1));
-  assert.deepEqual(await rows(app, "/grandchild_entities?or=(id.eq.1, id.eq.2, id.eq.3)&select=id"), ids(1, 2, 3));
+  assert.deepEqual(
+    await rows(app, "/grandchild_entities?or=(id.eq.1, id.eq.2, id.eq.3)&select=id"),
+    ids(1, 2, 3),
+  );
   assert.deepEqual(
     await rows(app, "/grandchild_entities?and=(id.in.(1,2), id.in.(3,1), id.in.(1,4))&select=id"),
     ids(1),
   );
   assert.deepEqual(
-    await rows(app, "/grandchild_entities?or=( id.eq.1, id.eq.2, and(id.in.(1,3), id.in.(2,3)), id.eq.4 )&select=id"),
+    await rows(
+      app,
+      "/grandchild_entities?or=( id.eq.1, id.eq.2, and(id.in.(1,3), id.in.(2,3)), id.eq.4 )&select=id",
+    ),
     ids(1, 2, 3, 4),
   );
   assert.deepEqual(

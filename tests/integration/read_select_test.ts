@@ -1,0 +1,288 @@
+/**
+ * Vertical filtering (FEATURES §2.2): columns, aliases, casts, JSON paths, composite and array
+ * element access, computed fields, quoted and unicode names, and their errors. Ported from
+ * PostgREST's QuerySpec ("Shaping response with select parameter"), JsonOperatorSpec and
+ * UnicodeSpec (read part).
+ */
+import assert from "node:assert/strict";
+import { fetchReply, ids, pgError, readingApp, rows } from "../helpers/read.ts";
+
+const app = await readingApp();
+Deno.test.afterAll(() => app.close());
+
+Deno.test("no select gives every column; an empty select too", async () => {
+  assert.deepEqual(await rows(app, "/complex_items?id=eq.3"), [
+    {
+      id: 3,
+      name: "Three",
+      settings: { foo: { int: 1, bar: "baz" } },
+      arr_data: [1, 2, 3],
+      "field-with_sep": 3,
+    },
+  ]);
+  assert.deepEqual(await rows(app, "/projects?select=&id=lt.3"), [
+    { id: 1, name: "Windows 7", client_id: 1 },
+    { id: 2, name: "Windows 10", client_id: 1 },
+  ]);
+});
+
+Deno.test("columns, dashes in names, aliases and casts", async () => {
+  assert.deepEqual(await rows(app, "/complex_items?id=eq.3&select=id,field-with_sep"), [{
+    id: 3,
+    "field-with_sep": 3,
+  }]);
+  assert.deepEqual(await rows(app, "/complex_items?select=id"), ids(1, 2, 3));
+  assert.deepEqual(await rows(app, "/complex_items?id=eq.1&select=myId:id"), [{ myId: 1 }]);
+  assert.deepEqual(await rows(app, "/complex_items?select=id::text"), [{ id: "1" }, { id: "2" }, {
+    id: "3",
+  }]);
+  assert.deepEqual(await rows(app, "/complex_items?id=eq.1&select=myId:id::text"), [{ myId: "1" }]);
+  assert.deepEqual(await rows(app, "/complex_items?id=eq.1&select=settings"), [{
+    settings: { foo: { int: 1, bar: "baz" } },
+  }]);
+  assert.deepEqual(await rows(app, "/items?id=eq.1&select=id::character varying"), [{ id: "1" }]);
+});
+
+Deno.test("casts to types with underscores and digits", async () => {
+  assert.deepEqual(await rows(app, "/oid_test?select=id,oid_col::int,oid_array_col::_int4"), [
+    { id: 1, oid_col: 12345, oid_array_col: [1, 2, 3, 4, 5] },
+  ]);
+});
+
+Deno.test("a cast to an unknown type is PostgreSQL's 42704", async () => {
+  assert.deepEqual(await fetchReply(app, "/complex_items?select=id::fakecolumntype"), {
+    status: 400,
+    body: pgError("42704", 'type "fakecolumntype" does not exist'),
+  });
+});
+
+Deno.test("a cast the grammar rejects never reaches SQL: 400 PGRST100", async () => {
+  assert.deepEqual(await fetchReply(app, "/items?select=id::text%3B%20drop%20table%20x"), {
+    status: 400,
+    body: pgError(
+      "PGRST100",
+      '"failed to parse select parameter (id::text; drop table x)" (line 1, column 9)',
+      'unexpected \';\' expecting letter, digit, ".", "::", ")", "," or end of input',
+    ),
+  });
+});
+
+Deno.test("an unknown column is PostgreSQL's 42703", async () => {
+  assert.deepEqual(await fetchReply(app, "/projects?select=id,banana"), {
+    status: 400,
+    body: pgError("42703", "column projects.banana does not exist"),
+  });
+});
+
+Deno.test("computed fields are selectable, also overloaded ones", async () => {
+  assert.deepEqual(await rows(app, "/items?id=eq.1&select=id,always_true"), [{ id: 1, always_true: true }]);
+  assert.deepEqual(await rows(app, "/items?id=eq.1&select=id,computed_overload"), [{
+    id: 1,
+    computed_overload: true,
+  }]);
+  assert.deepEqual(await rows(app, "/items2?id=eq.1&select=id,computed_overload"), [{
+    id: 1,
+    computed_overload: true,
+  }]);
+  assert.deepEqual(await rows(app, "/items?id=eq.2&select=id,neg:anti_id"), [{ id: 2, neg: -2 }]);
+});
+
+Deno.test("JSON sub-fields with ->>, ->, casts and aliases", async () => {
+  assert.deepEqual(await rows(app, "/complex_items?id=eq.1&select=settings->>foo::json"), [{
+    foo: { int: 1, bar: "baz" },
+  }]);
+  assert.deepEqual(await rows(app, "/complex_items?id=eq.1&select=myFoo:settings->>foo::json"), [
+    { myFoo: { int: 1, bar: "baz" } },
+  ]);
+  assert.deepEqual(await rows(app, "/complex_items?id=eq.1&select=settings->foo->>bar"), [{ bar: "baz" }]);
+  assert.deepEqual(await rows(app, "/complex_items?id=eq.1&select=myBar:settings->foo->>bar"), [{
+    myBar: "baz",
+  }]);
+  assert.deepEqual(await rows(app, "/complex_items?id=eq.1&select=settings->foo->>int::integer"), [{
+    int: 1,
+  }]);
+  assert.deepEqual(await rows(app, "/complex_items?id=eq.1&select=myInt:settings->foo->>int::integer"), [{
+    myInt: 1,
+  }]);
+});
+
+Deno.test("a JSON value that does not cast is PostgreSQL's 22P02", async () => {
+  assert.deepEqual(await fetchReply(app, "/complex_items?select=settings->foo->>bar::integer"), {
+    status: 400,
+    body: pgError("22P02", 'invalid input syntax for type integer: "baz"'),
+  });
+});
+
+Deno.test("JSON keys with non-reserved special characters", async () => {
+  assert.deepEqual(
+    await rows(app, "/json_arr?id=eq.10&select=data->!@%23$%^%26*_d->>!@%23$%^%26*_e::integer"),
+    [
+      { "!@#$%^&*_e": 3 },
+    ],
+  );
+});
+
+Deno.test("a reserved character in a JSON key is 400 PGRST100", async () => {
+  assert.deepEqual(
+    await fetchReply(app, "/json_arr?id=eq.10&select=data->(!@%23$%^%26*_d->>!@%23$%^%26*_e::integer"),
+    {
+      status: 400,
+      body: pgError(
+        "PGRST100",
+        '"failed to parse select parameter (data->(!@#$%^&*_d->>!@#$%^&*_e::integer)" (line 1, column 7)',
+        'unexpected "(" expecting "-", digit or any non reserved character different from: .,>()',
+      ),
+    },
+  );
+});
+
+Deno.test("-> after ->> is PostgreSQL's 42883 (404)", async () => {
+  const hint =
+    "No operator matches the given name and argument types. You might need to add explicit type casts.";
+  assert.deepEqual(await fetchReply(app, "/json_arr?select=data->>c->1"), {
+    status: 404,
+    body: pgError("42883", "operator does not exist: text -> integer", null, hint),
+  });
+  assert.deepEqual(await fetchReply(app, "/json_arr?select=data->>c->b"), {
+    status: 404,
+    body: pgError("42883", "operator does not exist: text -> unknown", null, hint),
+  });
+});
+
+Deno.test("JSON array indexes, nested, negative, and keys that look like numbers", async () => {
+  assert.deepEqual(await rows(app, "/json_arr?select=data->>0::int&id=in.(1,2)"), [{ data: 1 }, { data: 4 }]);
+  assert.deepEqual(await rows(app, "/json_arr?select=idx0:data->>0::int,idx1:data->>1::int&id=in.(1,2)"), [
+    { idx0: 1, idx1: 2 },
+    { idx0: 4, idx1: 5 },
+  ]);
+  assert.deepEqual(await rows(app, "/json_arr?select=data->0->>1::int&id=in.(3,4)"), [{ data: 8 }, {
+    data: 7,
+  }]);
+  assert.deepEqual(await rows(app, "/json_arr?select=data->0->0->>1::int&id=in.(3,4)"), [{ data: null }, {
+    data: 6,
+  }]);
+  assert.deepEqual(await rows(app, "/json_arr?select=data->0->>a&id=in.(5,6)"), [{ a: "A" }, {
+    a: "[1,2,3]",
+  }]);
+  assert.deepEqual(await rows(app, "/json_arr?select=data->0->a->>2&id=in.(5,6)"), [{ a: null }, { a: "3" }]);
+  assert.deepEqual(await rows(app, "/json_arr?select=data->c->>0::json&id=in.(7,8)"), [
+    { c: 1 },
+    { c: { d: [4, 5, 6, 7, 8] } },
+  ]);
+  assert.deepEqual(await rows(app, "/json_arr?select=data->c->0->d->>4::int&id=in.(7,8)"), [{ d: null }, {
+    d: 8,
+  }]);
+  assert.deepEqual(await rows(app, "/json_arr?select=data->0->0xy1->1->23-xy-45->1->xy-6->>0::int&id=eq.9"), [
+    { "xy-6": 3 },
+  ]);
+  assert.deepEqual(await rows(app, "/json_arr?select=data->>-1::int&id=in.(1,2)"), [{ data: 3 }, {
+    data: 6,
+  }]);
+  assert.deepEqual(await rows(app, "/json_arr?select=data->0->>-2::int&id=in.(3,4)"), [{ data: 8 }, {
+    data: 7,
+  }]);
+  assert.deepEqual(await rows(app, "/json_arr?select=data->-2->>a&id=in.(5,6)"), [{ a: "A" }, {
+    a: "[1,2,3]",
+  }]);
+});
+
+Deno.test("JSON paths ending with ->", async () => {
+  assert.deepEqual(await rows(app, "/json_arr?select=data->c&id=in.(7,8)"), [{ c: [1, 2, 3] }, {
+    c: [{ d: [4, 5, 6, 7, 8] }],
+  }]);
+  assert.deepEqual(await rows(app, "/json_arr?select=data->0->a&id=in.(5,6)"), [{ a: "A" }, {
+    a: [1, 2, 3],
+  }]);
+  assert.deepEqual(await rows(app, "/json_arr?select=data->c->0->d&id=eq.8"), [{ d: [4, 5, 6, 7, 8] }]);
+});
+
+Deno.test("a malformed JSON index is 400 PGRST100", async () => {
+  assert.deepEqual(await fetchReply(app, "/json_arr?select=data->>--34"), {
+    status: 400,
+    body: pgError(
+      "PGRST100",
+      '"failed to parse select parameter (data->>--34)" (line 1, column 9)',
+      'unexpected "-" expecting digit',
+    ),
+  });
+});
+
+Deno.test("arrows on composite and array columns", async () => {
+  assert.deepEqual(await rows(app, "/fav_numbers?select=num->i"), [{ i: 0.5 }, { i: 0.6 }]);
+  assert.deepEqual(await rows(app, "/fav_numbers?select=num->>i"), [{ i: "0.5" }, { i: "0.6" }]);
+  assert.deepEqual(
+    await rows(app, "/arrays?select=a:numbers->0,b:numbers->1,c:numbers_mult->0->0,d:numbers_mult->1->2"),
+    [{ a: 1, b: 2, c: 1, d: 6 }, { a: 11, b: 12, c: 11, d: 16 }],
+  );
+  assert.deepEqual(
+    await rows(app, "/arrays?select=a:numbers->>0,b:numbers->>1,c:numbers_mult->0->>0,d:numbers_mult->1->>2"),
+    [{ a: "1", b: "2", c: "1", d: "6" }, { a: "11", b: "12", c: "11", d: "16" }],
+  );
+});
+
+Deno.test("a JSON path on a plain column goes through to_jsonb()", async () => {
+  assert.deepEqual(await rows(app, "/items?select=id->>a&id=eq.1"), [{ a: null }]);
+});
+
+Deno.test("unicode table and column names", async () => {
+  assert.deepEqual(await rows(app, "/%D9%85%D9%88%D8%A7%D8%B1%D8%AF"), [{ "هویت": 1 }]);
+  assert.deepEqual(
+    await rows(
+      app,
+      "/%D9%85%D9%88%D8%A7%D8%B1%D8%AF?%D9%87%D9%88%DB%8C%D8%AA=eq.1&select=%D9%87%D9%88%DB%8C%D8%AA::text",
+    ),
+    [{ "هویت": "1" }],
+  );
+});
+
+Deno.test("a quoted name may contain a double quote", async () => {
+  assert.deepEqual(await fetchReply(app, "/items?select=%22i%5C%22d%22"), {
+    status: 400,
+    body: pgError(
+      "42703",
+      'column items.i"d does not exist',
+      null,
+      'Perhaps you meant to reference the column "items.id".',
+    ),
+  });
+});
+
+Deno.test("syntax errors in select are 400 PGRST100 with the position", async () => {
+  assert.deepEqual(await fetchReply(app, "/items?select=id,"), {
+    status: 400,
+    body: pgError(
+      "PGRST100",
+      '"failed to parse select parameter (id,)" (line 1, column 4)',
+      'unexpected end of input expecting "...", field name (* or [a..z0..9_$]), "*" or "count()"',
+    ),
+  });
+  assert.deepEqual(await fetchReply(app, "/items?select=data->"), {
+    status: 400,
+    body: pgError(
+      "PGRST100",
+      '"failed to parse select parameter (data->)" (line 1, column 7)',
+      'unexpected end of input expecting "-", digit or any non reserved character different from: .,>()',
+    ),
+  });
+});
+
+Deno.test("aggregates are 400 PGRST123 unless db-aggregates-enabled", async () => {
+  const notAllowed = pgError("PGRST123", "Use of aggregate functions is not allowed");
+  assert.deepEqual(await fetchReply(app, "/project_invoices?select=invoice_total.sum()"), {
+    status: 400,
+    body: notAllowed,
+  });
+  assert.deepEqual(await fetchReply(app, "/entities?select=count()"), { status: 400, body: notAllowed });
+  assert.deepEqual(await fetchReply(app, "/projects?select=name,project_invoices(invoice_total.sum())"), {
+    status: 400,
+    body: notAllowed,
+  });
+  assert.deepEqual(await fetchReply(app, "/project_invoices?select=...projects(id.count())"), {
+    status: 400,
+    body: notAllowed,
+  });
+});
+
+Deno.test("select=count (no parentheses) still counts through attribute notation", async () => {
+  assert.deepEqual(await rows(app, "/entities?select=count"), [{ count: 4 }]);
+});
