@@ -28,7 +28,11 @@ export async function fetchReply(
 }
 
 /** The body of a 200 response to `path`. */
-export async function rows(app: TestApp, path: string, headers: Record<string, string> = {}): Promise<unknown> {
+export async function rows(
+  app: TestApp,
+  path: string,
+  headers: Record<string, string> = {},
+): Promise<unknown> {
   const r = await fetchReply(app, path, headers);
   assert.equal(r.status, 200, `${path}: ${JSON.stringify(r.body)}`);
   return r.body;

@@ -16,8 +16,6 @@ Deno.test.afterAll(async () => {
 
 const HEADERS = ["content-range", "content-type", "content-length"];
 const get = (path: string, headers: Record<string, string> = {}) => fetchReply(app, path, headers, HEADERS);
-const head = (path: string, headers: Record<string, string> = {}) =>
-  fetchReply(app, path, headers, HEADERS, "HEAD");
 const JSON_CT = "application/json; charset=utf-8";
 const all = ids(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
 
