@@ -6,7 +6,8 @@
 import assert from "node:assert/strict";
 import { fetchReply, ids, pgError, readingApp, rows } from "../helpers/read.ts";
 
-const app = await readingApp();
+// Plans are enabled to show that JSON arrows use expression indexes.
+const app = await readingApp({ dbPlanEnabled: true });
 Deno.test.afterAll(() => app.close());
 
 const ordered = (path: string) => fetchReply(app, path, {}, ["content-range"]);
@@ -151,4 +152,22 @@ Deno.test("bad order syntax is 400 PGRST100 with the position", async () => {
       "unexpected end of input expecting field name (* or [a..z0..9_$])",
     ),
   });
+});
+
+Deno.test("filters and orders on JSON arrows of json/jsonb columns use expression indexes", async () => {
+  const plan = async (path: string) => {
+    const res = await app.request(path, { headers: { Accept: "application/vnd.pgrst.plan" } });
+    assert.equal(
+      res.headers.get("content-type"),
+      'application/vnd.pgrst.plan+text; for="application/json"; charset=utf-8',
+    );
+    return await res.text();
+  };
+  for (const col of ["data_json", "data_jsonb"]) {
+    const filtered = await plan(`/bets?${col}->>contractId=eq.1`);
+    assert.match(filtered, new RegExp(`Index Scan using bets_${col} on bets`), filtered);
+    assert.match(filtered, /Index Cond: /, filtered);
+    const ordered = await plan(`/bets?order=${col}->>contractId`);
+    assert.match(ordered, new RegExp(`Index Scan using bets_${col} on bets`), ordered);
+  }
 });
