@@ -100,7 +100,12 @@ function createPipeline(state: AppState): (request: Request) => Promise<Response
       }
       return errorResponse(state, fromDbError(e, authenticated), request);
     }
-    return toResponse(state, request, res, plan);
+    try {
+      return toResponse(state, request, res, plan);
+    } catch (e) {
+      // A header `Headers` refuses (e.g. a line break from response.headers) must not escape.
+      return errorResponse(state, e, request);
+    }
   };
 }
 

@@ -286,3 +286,85 @@ Deno.test("aggregates are 400 PGRST123 unless db-aggregates-enabled", async () =
 Deno.test("select=count (no parentheses) still counts through attribute notation", async () => {
   assert.deepEqual(await rows(app, "/entities?select=count"), [{ count: 4 }]);
 });
+
+const todos = [
+  { id: 1, label_color: "#000000" },
+  { id: 2, label_color: "#000100" },
+  { id: 3, label_color: "#01E240" },
+];
+
+Deno.test("data representations format selected columns, also renamed and in *", async () => {
+  assert.deepEqual(await rows(app, "/datarep_todos?select=id,label_color&id=lt.4"), todos);
+  assert.deepEqual(
+    await rows(app, "/datarep_todos?select=id,clr:label_color&id=lt.4"),
+    todos.map(({ id, label_color }) => ({ id, clr: label_color })),
+  );
+  assert.deepEqual(await rows(app, "/datarep_todos?id=eq.4"), [
+    { id: 4, name: "Opus Magnum", label_color: "", due_at: null },
+  ]);
+  assert.deepEqual(await rows(app, "/datarep_todos?select=*&id=eq.2"), [
+    { id: 2, name: "Essay", label_color: "#000100", due_at: "2018-01-03T00:00:00+00:00" },
+  ]);
+});
+
+Deno.test("a cast on a represented column applies on top of the representation", async () => {
+  assert.deepEqual(await rows(app, "/datarep_todos?select=id,clr:label_color::text&id=lt.4"), [
+    { id: 1, clr: '"#000000"' },
+    { id: 2, clr: '"#000100"' },
+    { id: 3, clr: '"#01E240"' },
+  ]);
+});
+
+Deno.test("filter values go through the text parser of a representation, in lists too", async () => {
+  assert.deepEqual(await rows(app, "/datarep_todos?select=id&label_color=eq.000100"), ids(2));
+  assert.deepEqual(await rows(app, "/datarep_todos?select=id&label_color=in.(000100,01E240)"), ids(2, 3));
+  assert.deepEqual(await rows(app, "/datarep_todos?select=id&label_color=not.in.(000000,01E240)"), ids(2));
+  assert.deepEqual(await rows(app, "/datarep_todos?select=id&label_color=neq.000100&id=lt.4"), ids(1, 3));
+});
+
+Deno.test("like on a represented column fails safely with PostgreSQL's 42883", async () => {
+  assert.deepEqual(await fetchReply(app, "/datarep_todos?select=id,name&label_color=ilike.%23*100"), {
+    status: 404,
+    body: pgError(
+      "42883",
+      "operator does not exist: color ~~* unknown",
+      null,
+      "No operator matches the given name and argument types. You might need to add explicit type casts.",
+    ),
+  });
+});
+
+Deno.test("columns without a text parser take filter values as they are", async () => {
+  assert.deepEqual(await fetchReply(app, "/datarep_todos?select=id,due_at&due_at=eq.Z"), {
+    status: 400,
+    body: pgError("22007", 'invalid input syntax for type timestamp with time zone: "Z"'),
+  });
+  assert.deepEqual(await fetchReply(app, "/datarep_todos?select=id,label_color,banana"), {
+    status: 400,
+    body: pgError("42703", "column datarep_todos.banana does not exist"),
+  });
+});
+
+Deno.test("a column called count, a column called t and a table name with a semicolon", async () => {
+  assert.deepEqual(await rows(app, "/has_count_column"), [{ id: 1, count: 10 }, { id: 2, count: 20 }]);
+  assert.deepEqual(await rows(app, "/has_count_column?select=count&order=count.desc"), [{ count: 20 }, {
+    count: 10,
+  }]);
+  assert.deepEqual(await rows(app, "/clashing_column?select=t"), [{ t: "x" }]);
+  assert.deepEqual(await rows(app, "/Escap3e;?select=so6meIdColumn&so6meIdColumn=lt.3"), [
+    { so6meIdColumn: 1 },
+    { so6meIdColumn: 2 },
+  ]);
+});
+
+Deno.test("an unknown table is 404 PGRST205 with a fuzzy hint", async () => {
+  assert.deepEqual(await fetchReply(app, "/itemz"), {
+    status: 404,
+    body: pgError(
+      "PGRST205",
+      "Could not find the table 'reading.itemz' in the schema cache",
+      null,
+      "Perhaps you meant the table 'reading.items'",
+    ),
+  });
+});
