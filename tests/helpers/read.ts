@@ -6,8 +6,8 @@ import assert from "node:assert/strict";
 import type { AppConfig } from "../../lib/config/types.ts";
 import { summary, type TestApp, testApp } from "./app.ts";
 
-export function readingApp(config: Partial<AppConfig> = {}): Promise<TestApp> {
-  return testApp({ dbSchemas: ["reading"], ...config });
+export function readingApp(config: Partial<AppConfig> = {}, setup?: string): Promise<TestApp> {
+  return testApp({ dbSchemas: ["reading"], ...config }, { setup });
 }
 
 export interface Reply {

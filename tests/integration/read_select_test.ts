@@ -7,7 +7,29 @@
 import assert from "node:assert/strict";
 import { fetchReply, ids, pgError, readingApp, rows } from "../helpers/read.ts";
 
-const app = await readingApp();
+/**
+ * Data representations (VF-12, HF-23): a domain formatted to JSON and parsed from filter text.
+ * Casts are seen by every catalog, so they live in this test's database only.
+ */
+const DATAREP = `
+create domain reading.color as integer check (value >= 0 and value <= 16777215);
+create function reading.color_from_text(text) returns reading.color immutable language sql as $$
+  select (('x' || lpad((case when substring($1, 1, 1) = '#' then substring($1, 2) else $1 end), 8, '0'))::bit(32)::int)::reading.color
+$$;
+create function reading.color_to_json(reading.color) returns json immutable language sql as $$
+  select case when $1 is null then to_json(''::text) else to_json('#' || lpad(upper(to_hex($1)), 6, '0')) end
+$$;
+create cast (text as reading.color) with function reading.color_from_text(text) as implicit;
+create cast (reading.color as json) with function reading.color_to_json(reading.color) as implicit;
+create table reading.datarep_todos (id integer primary key, name text, label_color reading.color, due_at timestamptz);
+insert into reading.datarep_todos values
+  (1, 'Report', 0, '2018-01-02'), (2, 'Essay', 256, '2018-01-03'),
+  (3, 'Algebra', 123456, '2018-01-01 14:12:34.123456'), (4, 'Opus Magnum', null, null);
+grant select on reading.datarep_todos to anon;
+grant execute on function reading.color_from_text(text), reading.color_to_json(reading.color) to anon;
+`;
+
+const app = await readingApp({}, DATAREP);
 Deno.test.afterAll(() => app.close());
 
 Deno.test("no select gives every column; an empty select too", async () => {
