@@ -62,35 +62,6 @@ Deno.test("order by two columns with nulls and directions", async () => {
   );
 });
 
-Deno.test("order by JSON properties", async () => {
-  assert.deepEqual(await rows(app, "/json_table?order=data->>id.asc"), [
-    { data: { id: 0 } },
-    { data: { id: 1, foo: { bar: "baz" } } },
-    { data: { id: 3 } },
-  ]);
-  assert.deepEqual(await rows(app, "/json_table?order=data->>id.desc"), [
-    { data: { id: 3 } },
-    { data: { id: 1, foo: { bar: "baz" } } },
-    { data: { id: 0 } },
-  ]);
-  assert.deepEqual(await rows(app, "/json_table?order=data->foo->>bar.nullsfirst,data->>id.desc"), [
-    { data: { id: 3 } },
-    { data: { id: 0 } },
-    { data: { id: 1, foo: { bar: "baz" } } },
-  ]);
-});
-
-Deno.test("order by composite fields and array elements", async () => {
-  const a = { num: { r: 0.5, i: 0.5 }, person: "A" };
-  const b = { num: { r: 0.6, i: 0.6 }, person: "B" };
-  assert.deepEqual(await rows(app, "/fav_numbers?order=num->i.asc"), [a, b]);
-  assert.deepEqual(await rows(app, "/fav_numbers?order=num->>i.desc"), [b, a]);
-  assert.deepEqual(await rows(app, "/arrays?select=id&order=numbers->0.desc"), ids(1, 0));
-  assert.deepEqual(await rows(app, "/arrays?select=id&order=numbers->1.asc"), ids(0, 1));
-  assert.deepEqual(await rows(app, "/arrays?select=id&order=numbers_mult->0->0.desc"), ids(1, 0));
-  assert.deepEqual(await rows(app, "/arrays?select=id&order=numbers_mult->2->2.asc"), ids(0, 1));
-});
-
 Deno.test("order by a computed field", async () => {
   assert.deepEqual(await rows(app, "/items?order=anti_id.desc&limit=3"), ids(1, 2, 3));
   assert.deepEqual(await rows(app, "/items?select=id&order=always_true.desc,id.desc&limit=1"), ids(15));
