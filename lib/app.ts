@@ -153,6 +153,7 @@ function toResponse(
 ): Response {
   checkStatus(res.status);
   const headers = new Headers();
+  // Values are byte strings already (`headerBytes`): text from the database goes out as UTF-8.
   for (const [k, v] of res.headers) headers.append(k, v);
   if (timing !== null) headers.set("Server-Timing", serverTimingHeader(timing));
   if (!headers.has("vary")) headers.set("Vary", "Accept, Prefer, Range");

@@ -162,7 +162,10 @@ function addFilters(ctx: ResolverContext, req: ApiRequest, legacy: boolean, plan
   return plan;
 }
 
-/** Filters go before logic trees, in order (PostgREST's `addFilterToLogicForest`). */
+/**
+ * Each filter is prepended (PostgREST's `addFilterToLogicForest`); logic trees, added later, are
+ * prepended too, so a node's WHERE lists its logic trees first, then its filters, each in order.
+ */
 function addFilterToLogicForest(f: CoercibleLogicTree, forest: readonly CoercibleLogicTree[]) {
   return [f, ...forest];
 }

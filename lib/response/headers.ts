@@ -9,7 +9,7 @@ export type HeaderList = [string, string][];
 
 export function contentTypeHeaders(m: MediaType, req: ApiRequest): HeaderList {
   const h: HeaderList = [["Content-Type", contentTypeHeader(m)]];
-  if (req.negotiatedByProfile) h.push(["Content-Profile", req.schema]);
+  if (req.negotiatedByProfile) h.push(["Content-Profile", headerBytes(req.schema) ?? req.schema]);
   return h;
 }
 

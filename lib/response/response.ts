@@ -13,7 +13,10 @@ import { honouredPreferences, preferenceApplied } from "../request/preferences.t
 import { contentRange, rangeStatus } from "../request/range.ts";
 import type { ApiRequest, Preferences } from "../request/types.ts";
 import { parseGucHeaders, parseGucStatus } from "./guc.ts";
-import { contentTypeHeaders, type HeaderList, overrideHeaders } from "./headers.ts";
+import { contentTypeHeaders, headerBytes, type HeaderList, overrideHeaders } from "./headers.ts";
+
+/** Header text from the database (relation names) as the UTF-8 bytes PostgREST sends. */
+const utf8 = (text: string) => headerBytes(text) ?? text;
 
 export interface PgrstResponse {
   readonly status: number;
@@ -123,7 +126,7 @@ export function respond(
         : resultBody(plan.handler, rs.body);
       const headers: HeaderList = [
         ["Content-Range", range],
-        ["Content-Location", `/${plan.qi.name}${canonical === "" ? "" : "?" + canonical}`],
+        ["Content-Location", utf8(`/${plan.qi.name}${canonical === "" ? "" : "?" + canonical}`)],
         ...(plan.headersOnly ? [] : [contentLength(body)]),
         ...contentTypeHeaders(plan.media, req),
         ...prefer,
@@ -161,7 +164,7 @@ function respondMutation(
     case "create": {
       const location: HeaderList = rs.location.length === 0 ? [] : [[
         "Location",
-        `/${plan.qi.name}?${rs.location.map(([k, v]) => `${urlEncode(k)}=${urlEncode(v)}`).join("&")}`,
+        utf8(`/${plan.qi.name}?${rs.location.map(([k, v]) => `${urlEncode(k)}=${urlEncode(v)}`).join("&")}`),
       ]];
       const headers: HeaderList = [...location, ["Content-Range", contentRange(1, 0, counted)], ...prefer];
       const status = rs.inserted === null

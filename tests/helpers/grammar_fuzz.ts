@@ -28,7 +28,7 @@ export interface FuzzSummary {
 }
 
 /** mulberry32: a small seeded PRNG. */
-function prng(seed: number): () => number {
+export function prng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -123,7 +123,8 @@ const PIECES = [
 
 const ALPHABET = 'abcxyz019_$ -.,()!:*"\\{}[]<>=&;+%~#?/\t\né😀\u3000\u0000';
 
-function generate(random: () => number): string {
+/** A query string: a mutated valid one, one assembled from grammar pieces, or noise. */
+export function generate(random: () => number): string {
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(random() * xs.length)];
   const kind = random();
   if (kind < 0.4) {
