@@ -201,7 +201,8 @@ export interface SqlFuzzOptions {
   readonly config: AppConfig;
   readonly vocabulary: Vocabulary;
   /** Longest time one input may take, in milliseconds. */
-  readonly timeLimitMs: number;
+  /** A hang detector for long script runs; tests pass none (no timed assertions in the suite). */
+  readonly timeLimitMs?: number | null;
 }
 
 export interface SqlFuzzSummary {
@@ -283,7 +284,7 @@ export function fuzzSql(options: SqlFuzzOptions): SqlFuzzSummary {
       }
     }
     const elapsed = performance.now() - started;
-    if (elapsed > options.timeLimitMs) {
+    if (options.timeLimitMs != null && elapsed > options.timeLimitMs) {
       failures.push({ input: describe(input), problem: `took ${elapsed} ms` });
     }
   }

@@ -16,7 +16,6 @@ Deno.test("planned reads never put a request value into SQL text, and fail only 
     catalog: CATALOG,
     config: { ...CONFIG, dbMaxRows: 50 },
     vocabulary: VOCABULARY,
-    timeLimitMs: 250,
   });
   assert.deepEqual(summary.failures, []);
   // Both outcomes must be exercised.
