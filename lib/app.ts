@@ -5,13 +5,18 @@
  *
  * Errors of any stage become PostgREST's error responses; database errors are mapped with the
  * authentication state (42501 is 401 for the anonymous role, 403 otherwise).
+ *
+ * Headers added here, as PostgREST's `App.hs` and Warp add them: `Server` and the
+ * `server-trace-header` echo on every response (CORS preflights too); `Vary`, `Server-Timing`
+ * (`server-timing-enabled`) and legacy-target `Warning` on successful ones only; `Retry-After` on
+ * every 503.
  */
 import type { AppState } from "./app_state.ts";
 import { DbConnectionError, DbServerError } from "./db/db.ts";
 import { runMainTx } from "./db/main_tx.ts";
-import { PgrstError } from "./errors.ts";
+import { Errors, PgrstError } from "./errors.ts";
 import { fromDbError } from "./pg_errors.ts";
-import { legacyWarnings } from "./plan/embed.ts";
+import { LEGACY_TARGET_MESSAGE, legacyWarningHint } from "./plan/embed.ts";
 import { planAction } from "./plan/plan.ts";
 import type { ActionPlan, ReadPlan } from "./plan/types.ts";
 import { buildMainQuery } from "./query/main_query.ts";
@@ -19,8 +24,9 @@ import { buildPreRequest, buildTxSettings } from "./query/tx_settings.ts";
 import { parseApiRequest } from "./request/api_request.ts";
 import { parsePreferences } from "./request/preferences.ts";
 import { type PgrstResponse, respond, respondInfo } from "./response/response.ts";
-import type { HeaderList } from "./response/headers.ts";
+import { headerBytes, type HeaderList } from "./response/headers.ts";
 import { corsHeaders, corsPreflight } from "./response/cors.ts";
+import { type ServerTiming, serverTimingHeader, stopwatch } from "./response/timing.ts";
 import { POSTGREST_VERSION } from "./version.ts";
 import { timestamp } from "./app_state.ts";
 
@@ -38,7 +44,10 @@ export function createApp(state: AppState): Handler {
   const handle = createPipeline(state);
   return async (request, info) => {
     const preflight = corsPreflight(request, state.config.serverCorsAllowedOrigins);
-    if (preflight !== null) return preflight;
+    if (preflight !== null) {
+      addCommonHeaders(state, request, preflight.headers);
+      return preflight;
+    }
     const response = await handle(request);
     for (const [k, v] of corsHeaders(request, state.config.serverCorsAllowedOrigins)) {
       response.headers.set(k, v);
@@ -51,16 +60,18 @@ export function createApp(state: AppState): Handler {
 function createPipeline(state: AppState): (request: Request) => Promise<Response> {
   return async (request) => {
     let authenticated = false;
-    let res: PgrstResponse;
-    let plan: ActionPlan | undefined;
+    const timing: ServerTiming = {};
+    const lap = stopwatch();
     try {
       const config = state.config;
       const url = new URL(request.url);
       const auth = await state.authenticate(request.headers.get("authorization"));
+      timing.jwt = lap();
       authenticated = auth.authenticated;
       const catalog = state.catalog;
       if (catalog === null) throw state.catalogError();
       const body = request.body === null ? null : new Uint8Array(await request.arrayBuffer());
+      lap(); // PostgREST reads the body before it starts timing the parse
       const prefer = request.headers.get("prefer");
       const preferences = parsePreferences(prefer === null ? [] : [prefer], {
         allowTxOverride: config.dbTxEnd.endsWith("allow-override"),
@@ -70,11 +81,16 @@ function createPipeline(state: AppState): (request: Request) => Promise<Response
         config,
         preferences,
       );
-      plan = planAction(req, config, catalog);
+      timing.parse = lap();
+      const plan = planAction(req, config, catalog);
+      timing.plan = lap();
+      logLegacyTargetNames(state, request, url, plan);
+      let res: PgrstResponse;
       if (plan.kind === "noDb") {
+        timing.transaction = lap();
         res = respondInfo(plan.plan, catalog);
       } else if (plan.plan.kind === "inspect") {
-        throw new PgrstError(404, { code: "PGRST126", message: "Root endpoint metadata is disabled" });
+        throw Errors.openApiDisabled();
       } else {
         const query = buildMainQuery(plan, config, req);
         const result = await runMainTx(state.db, {
@@ -93,51 +109,79 @@ function createPipeline(state: AppState): (request: Request) => Promise<Response
           config,
           req,
         });
+        timing.transaction = lap();
         res = respond(result, req, config, catalog);
       }
+      timing.response = lap();
+      return toResponse(state, request, res, plan, config.serverTimingEnabled ? timing : null);
     } catch (e) {
       if (e instanceof DbConnectionError || (e instanceof DbServerError && /^(08|57P0)/.test(e.code))) {
         state.onConnectionLost();
       }
       return errorResponse(state, fromDbError(e, authenticated), request);
     }
-    return toResponse(state, request, res, plan);
   };
 }
 
-function rootReadPlan(plan: ActionPlan | undefined): ReadPlan | null {
-  return plan?.kind === "db" && plan.plan.kind !== "inspect" ? plan.plan.readPlan : null;
+/** PostgREST logs every request that uses legacy target names, whatever the log level. */
+function logLegacyTargetNames(state: AppState, request: Request, url: URL, plan: ActionPlan): void {
+  const readPlan = rootReadPlan(plan);
+  const hint = readPlan !== null && state.config.urlUseLegacyTargetNames ? legacyWarningHint(readPlan) : null;
+  if (hint === null) return;
+  state.log("crit", `WARNING: ${LEGACY_TARGET_MESSAGE}`);
+  state.log(
+    "crit",
+    `Update filters, orders or limits that use ${hint} in \`${request.method} ${url.pathname}${url.search}\``,
+  );
+}
+
+function rootReadPlan(plan: ActionPlan): ReadPlan | null {
+  return plan.kind === "db" && plan.plan.kind !== "inspect" ? plan.plan.readPlan : null;
+}
+
+/** A fetch `Response` only carries final statuses (200–599); `response.status` may ask for others. */
+function checkStatus(status: number): void {
+  if (!Number.isInteger(status) || status < 200 || status > 599) throw Errors.gucStatus();
 }
 
 function toResponse(
   state: AppState,
   request: Request,
   res: PgrstResponse,
-  plan: ActionPlan | undefined,
+  plan: ActionPlan,
+  timing: ServerTiming | null,
 ): Response {
+  checkStatus(res.status);
   const headers = new Headers();
+  // Values are byte strings already (`headerBytes`): text from the database goes out as UTF-8.
   for (const [k, v] of res.headers) headers.append(k, v);
+  if (timing !== null) headers.set("Server-Timing", serverTimingHeader(timing));
   if (!headers.has("vary")) headers.set("Vary", "Accept, Prefer, Range");
   const readPlan = rootReadPlan(plan);
-  if (readPlan !== null) {
-    for (const w of legacyWarnings(readPlan)) {
-      headers.append(
-        "Warning",
-        `299 PostgREST/${POSTGREST_VERSION} "Using the relation name '${w.name}' instead of its alias '${w.alias}' in filters, orders or limits is deprecated"`,
-      );
-    }
+  const legacyHint = readPlan !== null && state.config.urlUseLegacyTargetNames
+    ? legacyWarningHint(readPlan)
+    : null;
+  if (legacyHint !== null) {
+    headers.append(
+      "Warning",
+      `299 PostgRESTv${
+        POSTGREST_VERSION.replaceAll(" ", "")
+      } "${LEGACY_TARGET_MESSAGE} Update ${legacyHint} in query string filters, orders or limits."`,
+    );
   }
+  if (res.status === 503) headers.set("Retry-After", String(state.retryAfterSeconds()));
   addCommonHeaders(state, request, headers);
   // A string body would make `Response` add `Content-Type: text/plain` to responses that have
   // none (a 201 without representation); bytes do not.
   const body = res.body === null || request.method === "HEAD"
     ? null
-    : headers.has("content-type")
+    : headers.has("content-type") || typeof res.body !== "string"
     ? res.body
     : encoder.encode(res.body);
   return new Response(body, { status: res.status, headers });
 }
 
+/** Warp's `Server` header and the `server-trace-header` echo, on every response. */
 function addCommonHeaders(state: AppState, request: Request, headers: Headers): void {
   headers.set("Server", SERVER);
   const trace = state.config.serverTraceHeader;
@@ -150,7 +194,8 @@ export function errorResponse(state: AppState, e: unknown, request?: Request): R
   const headers: HeaderList = [
     ["Content-Type", "application/json; charset=utf-8"],
     ["Content-Length", String(new TextEncoder().encode(body).length)],
-    ["Proxy-Status", `PostgREST; error=${err.code}`],
+    // the code may come from `RAISE SQLSTATE 'PGRST'`: any text, sent as UTF-8
+    ["Proxy-Status", headerBytes(`PostgREST; error=${err.code}`) ?? "PostgREST"],
     ...err.headers.map(([k, v]) => [k, v] as [string, string]),
   ];
   if (err.status === 503) headers.push(["Retry-After", String(state.retryAfterSeconds())]);

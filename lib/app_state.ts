@@ -2,7 +2,8 @@
  * The state a running pgrst shares between requests: the current config and catalog (each an
  * immutable snapshot, swapped atomically on reload), the database, the authenticator, logging.
  */
-import { type AuthResult, createAuthenticator } from "./auth/auth.ts";
+import { type AuthConfig, type Authenticator, type AuthResult, createAuthenticator } from "./auth/auth.ts";
+import type { CacheStats } from "./auth/cache.ts";
 import type { Catalog } from "./catalog/types.ts";
 import type { AppConfig, LogLevel } from "./config/types.ts";
 import type { Database } from "./db/db.ts";
@@ -25,6 +26,8 @@ export class AppState {
   #config: AppConfig;
   #catalog: Catalog | null;
   #retryAfter = 0;
+  /** `null` when an `authenticate` function was given instead. */
+  #authenticator: Authenticator | null = null;
   readonly db: Database;
   readonly sink: LogSink;
   authenticate: Authenticate;
@@ -42,7 +45,19 @@ export class AppState {
     this.#catalog = options.catalog;
     this.db = options.db;
     this.sink = options.sink;
-    this.authenticate = options.authenticate ?? jwtAuthenticate(options.config);
+    if (options.authenticate) this.authenticate = options.authenticate;
+    else this.authenticate = this.#jwtAuthenticate(options.config);
+  }
+
+  #jwtAuthenticate(config: AppConfig): Authenticate {
+    const authenticator = createAuthenticator(config); // throws before anything changes
+    this.#authenticator = authenticator;
+    return (authorization) => authenticator.authenticate(authorization, Date.now());
+  }
+
+  /** JWT cache counters (AU-13), `null` when there is no cache. */
+  jwtCacheStats(): CacheStats | null {
+    return this.#authenticator?.cacheStats() ?? null;
   }
 
   get config(): AppConfig {
@@ -53,10 +68,18 @@ export class AppState {
     return this.#catalog;
   }
 
-  /** Swaps the configuration (and the authenticator: the JWT cache belongs to the old secret). */
+  /**
+   * Swaps the configuration. A new JWT secret, audience, role claim key, cache size or anonymous
+   * role builds a new authenticator (the JWT cache belongs to the old settings); a reload that
+   * changes none of them keeps the cache.
+   */
   setConfig(config: AppConfig): void {
+    const old = this.#config;
+    // Build first: an invalid JWT setting throws and leaves the running config in place.
+    if (this.#authenticator !== null && AUTH_KEYS.some((k) => old[k] !== config[k])) {
+      this.authenticate = this.#jwtAuthenticate(config);
+    }
     this.#config = config;
-    this.authenticate = jwtAuthenticate(config);
   }
 
   setCatalog(catalog: Catalog | null): void {
@@ -98,7 +121,11 @@ export function timestamp(d: Date): string {
   }:${p(d.getSeconds())} ${tz}`;
 }
 
-function jwtAuthenticate(config: AppConfig): Authenticate {
-  const authenticator = createAuthenticator(config);
-  return (authorization) => authenticator.authenticate(authorization, Date.now());
-}
+const AUTH_KEYS = [
+  "jwtSecret",
+  "jwtSecretIsBase64",
+  "jwtAud",
+  "jwtRoleClaimKey",
+  "jwtCacheMaxEntries",
+  "dbAnonRole",
+] as const satisfies readonly (keyof AuthConfig)[];

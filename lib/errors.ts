@@ -212,7 +212,7 @@ export const Errors = {
       400,
       "PGRST200",
       `Could not find a relationship between '${parent}' and '${child}' in the schema cache`,
-      `Searched for a foreign key relationship between '${parent}' and '${child}'${
+      `Searched for a foreign key relationship between '${parent}' and '${child}${
         embedHint === null ? "" : `' using the hint '${embedHint}`
       }' in the schema '${schema}', but no matches were found.`,
       hint,

@@ -4,9 +4,27 @@
  *
  * Input: an error from `lib/db` and whether the request carried a JWT role (42501 is 403 for an
  * authenticated role, 401 for the anonymous one). Output: a `PgrstError`.
+ *
+ * Where a fetch `Response` cannot say what PostgREST would send, we stay as close as we can: a
+ * custom status outside 200–599 (`PT101`, `"status": 700`) becomes 500, header values go out as
+ * UTF-8 bytes, a reason phrase that cannot be sent is left out, and `RAISE SQLSTATE 'PGRST'`
+ * headers that are not valid HTTP headers make the DETAIL invalid (PGRST121).
  */
 import { DbAcquireTimeout, DbConnectionError, DbServerError } from "./db/db.ts";
 import { Errors, PgrstError } from "./errors.ts";
+import { headerBytes, isHeaderName } from "./response/headers.ts";
+
+/** What a fetch `Response` can carry; PostgREST sends any number it is given. */
+function sendable(status: number): number {
+  return status >= 200 && status <= 599 ? status : 500;
+}
+
+/** A reason phrase as UTF-8 bytes, or `undefined` (the standard one) when it cannot be sent. */
+function reasonPhrase(text: string | undefined): string | undefined {
+  const bytes = text === undefined ? null : headerBytes(text);
+  // deno-lint-ignore no-control-regex
+  return bytes !== null && !/[\x00-\x08\x0a-\x1f\x7f]/.test(bytes) ? bytes : undefined;
+}
 
 /** HTTP status for a SQLSTATE, as PostgREST's `mapSQLtoHTTP`. */
 export function statusForSqlState(code: string, message: string, authenticated: boolean): number {
@@ -39,8 +57,9 @@ export function statusForSqlState(code: string, message: string, authenticated: 
   if (code === "42P17") return 500;
   if (code === "42501") return authenticated ? 403 : 401;
   if (p2 === "PT") {
-    const n = Number(code.slice(2));
-    return Number.isInteger(n) && n >= 100 && n <= 999 ? n : 500;
+    // Haskell's `readMaybe` of the three characters after "PT": digits only.
+    const digits = code.slice(2);
+    return /^\d+$/.test(digits) ? sendable(Number(digits)) : 500;
   }
   return 400;
 }
@@ -57,7 +76,7 @@ function fromServerError(e: DbServerError, authenticated: boolean): PgrstError {
   if (e.code === "PGRST") return fromRaisePgrst(e);
   const status = statusForSqlState(e.code, e.message, authenticated);
   const headers: [string, string][] = status === 401 ? [["WWW-Authenticate", "Bearer"]] : [];
-  const statusText = e.code.startsWith("PT") ? e.message : undefined;
+  const statusText = e.code.startsWith("PT") && status !== 500 ? reasonPhrase(e.message) : undefined;
   return new PgrstError(status, { code: e.code, message: e.message, details: e.detail, hint: e.hint }, {
     headers,
     statusText,
@@ -81,13 +100,21 @@ function fromRaisePgrst(e: DbServerError): PgrstError {
   const headers = det?.headers;
   if (
     !det || typeof det.status !== "number" || !Number.isInteger(det.status) || !optString(det.status_text) ||
-    !headers || typeof headers !== "object" || Array.isArray(headers) ||
-    !Object.values(headers).every((v) => typeof v === "string")
+    !headers || typeof headers !== "object" || Array.isArray(headers)
   ) {
     return Errors.pgrstParse({ kind: "detail", raw: e.detail });
   }
+  // A Haskell `Map Text Text`: sorted by name.
+  const sorted: [string, string][] = [];
+  for (const name of Object.keys(headers).sort()) {
+    const value = (headers as Record<string, unknown>)[name];
+    const bytes = typeof value === "string" ? headerBytes(value) : null;
+    if (bytes === null || !isHeaderName(name)) return Errors.pgrstParse({ kind: "detail", raw: e.detail });
+    sorted.push([name, bytes]);
+  }
+  const status = sendable(det.status);
   return new PgrstError(
-    det.status,
+    status,
     {
       code: msg.code,
       message: msg.message,
@@ -95,8 +122,10 @@ function fromRaisePgrst(e: DbServerError): PgrstError {
       hint: (msg.hint as string | undefined) ?? null,
     },
     {
-      headers: Object.entries(headers as Record<string, string>),
-      statusText: (det.status_text as string | undefined) ?? undefined,
+      headers: sorted,
+      statusText: status === det.status
+        ? reasonPhrase((det.status_text as string | null | undefined) ?? undefined)
+        : undefined,
     },
   );
 }

@@ -132,11 +132,12 @@ export function decodeViews(rows: Rows): ViewDefinition[] {
 
 const VOLATILITY: Record<string, Volatility> = { i: "immutable", s: "stable", v: "volatile" };
 
-/** PostgREST's `toIsolationLevel`: anything else is read committed. */
+/** PostgREST's `toIsolationLevel` (case-insensitive): anything else is read committed. */
 function isolationLevel(value: string | null): IsolationLevel | null {
   if (value === null) return null;
-  if (value === "repeatable read") return "repeatable read";
-  if (value === "serializable") return "serializable";
+  const v = value.toLowerCase();
+  if (v === "repeatable read") return "repeatable read";
+  if (v === "serializable") return "serializable";
   return "read committed";
 }
 
@@ -167,22 +168,57 @@ export function decodeRoutine(r: Row): Routine {
   };
 }
 
-/** Overloads ordered by number of parameters, like PostgREST's `Ord Routine`. */
-function compareOverloads(a: Routine, b: Routine): number {
-  if (a.params.length !== b.params.length) return a.params.length - b.params.length;
-  if (a.description !== b.description) {
-    if (a.description === null) return -1;
-    if (b.description === null) return 1;
-    return compareText(a.description, b.description);
-  }
-  for (let i = 0; i < a.params.length; i++) {
-    const x = a.params[i], y = b.params[i];
-    const c = compareText(x.name, y.name) || compareText(x.type, y.type) ||
-      compareText(x.typeMaxLength, y.typeMaxLength) || Number(x.required) - Number(y.required) ||
-      Number(x.variadic) - Number(y.variadic);
+/** Haskell's `compare` on `Maybe`: `Nothing` first. */
+function compareMaybe<T>(a: T | null, b: T | null, cmp: (x: T, y: T) => number): number {
+  if (a === null || b === null) return a === b ? 0 : a === null ? -1 : 1;
+  return cmp(a, b);
+}
+
+const VOLATILITY_ORDER: Record<Volatility, number> = { volatile: 0, stable: 1, immutable: 2 };
+const ISOLATION_ORDER: Record<IsolationLevel, number> = {
+  "read committed": 0,
+  "repeatable read": 1,
+  "serializable": 2,
+};
+
+/** `RetType`'s derived order: `Single` < `SetOf`, `Scalar` < `Composite`, then the type's name. */
+function compareReturnTypes(a: Routine["returnType"], b: Routine["returnType"]): number {
+  const composite = (r: Routine["returnType"]) => r.type.kind === "composite";
+  const alias = (r: Routine["returnType"]) => r.type.kind === "composite" && r.type.isAlias;
+  return Number(a.setOf) - Number(b.setOf) || Number(composite(a)) - Number(composite(b)) ||
+    compareText(a.type.type.schema, b.type.type.schema) || compareText(a.type.type.name, b.type.type.name) ||
+    Number(alias(a)) - Number(alias(b));
+}
+
+function compareParams(a: RoutineParam, b: RoutineParam): number {
+  return compareText(a.name, b.name) || compareText(a.type, b.type) ||
+    compareText(a.typeMaxLength, b.typeMaxLength) || Number(a.required) - Number(b.required) ||
+    Number(a.variadic) - Number(b.variadic);
+}
+
+/** Haskell's list order: element by element, then the shorter first. */
+function compareLists<T>(a: readonly T[], b: readonly T[], cmp: (x: T, y: T) => number): number {
+  for (let i = 0; i < Math.min(a.length, b.length); i++) {
+    const c = cmp(a[i], b[i]);
     if (c !== 0) return c;
   }
-  return 0;
+  return a.length - b.length;
+}
+
+/**
+ * Overloads ordered like PostgREST's `Ord Routine`: fewest parameters first, then the derived
+ * order of the remaining fields (description, parameters, return type, volatility, variadic,
+ * isolation level, settings). The order shows in PGRST203's list of candidates.
+ */
+function compareOverloads(a: Routine, b: Routine): number {
+  if (a.params.length !== b.params.length) return a.params.length - b.params.length;
+  return compareMaybe(a.description, b.description, compareText) ||
+    compareLists(a.params, b.params, compareParams) ||
+    compareReturnTypes(a.returnType, b.returnType) ||
+    VOLATILITY_ORDER[a.volatility] - VOLATILITY_ORDER[b.volatility] ||
+    Number(a.hasVariadic) - Number(b.hasVariadic) ||
+    compareMaybe(a.isolationLevel, b.isolationLevel, (x, y) => ISOLATION_ORDER[x] - ISOLATION_ORDER[y]) ||
+    compareLists(a.settings, b.settings, (x, y) => compareText(x[0], y[0]) || compareText(x[1], y[1]));
 }
 
 export function decodeRoutines(rows: Rows): Map<string, Routine[]> {
@@ -242,6 +278,7 @@ export function decodeMediaHandlers(rows: Rows): MediaHandler[] {
         ? { schema: r[3], name: r[4] }
         : null,
       isAggregate,
+      binary: bool(r[6]),
     };
     const key = mediaHandlerKey(handler);
     if (seen.has(key)) continue;

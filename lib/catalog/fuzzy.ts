@@ -10,7 +10,7 @@
  * An exact (case-insensitive) match scores 1.
  */
 import type { Catalog, Relationship, Routine, Table } from "./types.ts";
-import { qiKey } from "./types.ts";
+import { qiKey, relationshipMapKey } from "./types.ts";
 import { compareText, relationshipSchema } from "./relationships.ts";
 
 interface Item {
@@ -222,20 +222,33 @@ export function tableNotFoundHint(
  * Nothing when the child matches exactly (the hint was the problem) or nothing is close.
  */
 export function noRelBetweenHint(
-  catalog: Pick<Catalog, "relationships">,
+  catalog: Pick<Catalog, "relationships" | "relationshipKeys">,
   parent: string,
   child: string,
   schema: string,
 ): string | null {
   const parentRels = findRelationships(catalog, schema, parent);
-  if (parentRels.length > 0) {
+  // The parent is "found" when the map has its entry, even one whose relationships were all
+  // dropped as internal (then no child is close and there is no hint).
+  const keys = catalog.relationshipKeys;
+  const parentFound = keys
+    ? keys.has(relationshipMapKey({ schema, name: parent }, schema))
+    : parentRels.length > 0;
+  if (parentFound) {
     const children = new FuzzySet(parentRels.map((r) => r.foreignTable.name));
     const suggestion = children.get(child).find(([score]) => score < 1);
     return suggestion ? `Perhaps you meant '${suggestion[1]}' instead of '${child}'.` : null;
   }
   const parents: string[] = [];
-  for (const rels of catalog.relationships.values()) {
-    for (const r of rels) if (relationshipSchema(r) === schema) parents.push(r.table.name);
+  if (keys) {
+    for (const key of keys) {
+      const [, name, target] = key.split("\0");
+      if (target === schema) parents.push(name);
+    }
+  } else {
+    for (const rels of catalog.relationships.values()) {
+      for (const r of rels) if (relationshipSchema(r) === schema) parents.push(r.table.name);
+    }
   }
   const suggestion = new FuzzySet(parents).getOne(parent);
   return suggestion === null ? null : `Perhaps you meant '${suggestion}' instead of '${parent}'.`;

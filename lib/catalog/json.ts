@@ -191,6 +191,11 @@ export function catalogToJson(catalog: Catalog): Json {
       relGroups.set(key, group);
     }
   }
+  // Entries whose relationships were all dropped as internal stay in PostgREST's map, empty.
+  for (const key of catalog.relationshipKeys ?? []) {
+    const [schema, name, target] = key.split("\0");
+    if (!relGroups.has(key)) relGroups.set(key, { table: { schema, name }, schema: target, rels: [] });
+  }
   const relationships = [...relGroups]
     .map(([key, g]): [string, Json] => [key, [[qiJson(g.table), g.schema], g.rels.map(relationshipJson)]])
     .sort(byKey);

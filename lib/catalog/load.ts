@@ -182,6 +182,7 @@ export async function loadCatalogWithStats(
     pgVersion: { num: Number(versionRow?.[0] ?? 0), full: versionRow?.[1] ?? "" },
     tables,
     relationships: relationships.byTable,
+    relationshipKeys: relationships.keys,
     routines,
     representations,
     mediaHandlers,

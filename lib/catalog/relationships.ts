@@ -26,7 +26,7 @@ import type {
   QualifiedIdentifier,
   Relationship,
 } from "./types.ts";
-import { qiKey } from "./types.ts";
+import { qiKey, relationshipMapKey } from "./types.ts";
 import type { KeyConstraint, ViewKeyDependency } from "./view_deps.ts";
 
 type Pair = readonly [string, string];
@@ -238,6 +238,8 @@ export function relationshipSchema(rel: Relationship): string {
 export interface DerivedRelationships {
   /** By `qiKey` of the table they start from; only exposed tables, targets and junctions. */
   readonly byTable: Map<string, Relationship[]>;
+  /** Keys of PostgREST's relationships map (`relationshipMapKey`), also those left empty. */
+  readonly keys: Set<string>;
   /** Entries of PostgREST's relationships map (table, target schema), for the load summary. */
   readonly count: number;
 }
@@ -271,7 +273,7 @@ export function deriveRelationships(input: {
   for (const rels of groups.values()) {
     for (const r of rels) {
       if (!exposed.has(r.table.schema)) continue;
-      mapKeys.add(`${qiKey(r.table.schema, r.table.name)}\0${relationshipSchema(r)}`);
+      mapKeys.add(relationshipMapKey(r.table, relationshipSchema(r)));
       if (!exposed.has(r.foreignTable.schema) || !exposed.has(relationshipSchema(r))) continue;
       if (
         r.kind === "fk" && r.cardinality.kind === "m2m" && !exposed.has(r.cardinality.junction.table.schema)
@@ -285,7 +287,7 @@ export function deriveRelationships(input: {
     }
   }
   for (const list of byTable.values()) list.sort(compareRelationships);
-  return { byTable, count: mapKeys.size };
+  return { byTable, keys: mapKeys, count: mapKeys.size };
 }
 
 // --- PostgREST's derived Ord ------------------------------------------------------------------

@@ -11,7 +11,9 @@ import { schemaOids } from "./queries.ts";
  * schema, name, comment, params (json array of `[name, type, type accepting any length,
  * required, variadic]`), return type schema, return type name, setof, composite,
  * composite alias (the return type is a domain), volatility (i/s/v), variadic,
- * `default_transaction_isolation` setting, hoisted settings (json array of `[name, value]`).
+ * `default_transaction_isolation` setting (lower case), hoisted settings (json array of
+ * `[name, value]`): the `SET` clauses whose `name=value` text matches one of the
+ * db-hoisted-tx-settings entries as a regular expression (`setting ~ ANY(…)`, as PostgREST).
  *
  * What is callable (RP-14): `prokind = 'f'` (no procedures, aggregates or window functions),
  * not returning `trigger`, and either every input parameter is named or there is exactly one
@@ -89,15 +91,15 @@ export function routinesQuery(schemas: readonly string[], hoistedSettings: reado
     p.provolatile::text,
     p.provariadic <> 0,
     (
-      select split_part(split_part(s, '=', 2), ',', 1)
+      select lower(split_part(split_part(s, '=', 2), ',', 1))
       from unnest(p.proconfig) as s
-      where s like 'default_transaction_isolation=%'
+      where s like 'default_transaction_isolation%'
       limit 1
     ),
     coalesce((
       select json_agg(json_build_array(split_part(s, '=', 1), substr(s, strpos(s, '=') + 1)))
       from unnest(p.proconfig) as s
-      where split_part(s, '=', 1) = any(array(
+      where s ~ any(array(
         select json_array_elements_text(${param(JSON.stringify(hoistedSettings))}::json)
       ))
     ), '[]'::json)
@@ -172,13 +174,23 @@ export const representationsQuery: Sql = sql`
  * returned by aggregates of the exposed schemas over a relation's row type or `anyelement`, and
  * by non-SETOF functions of the exposed schemas. One row per handler:
  * aggregate?, function schema, name, target type schema, target type name (null for functions),
- * media type (the domain name in lower case).
+ * media type (the domain name in lower case), binary (the domain is based on bytea: its values
+ * are bytes, which PostgreSQL's text output would render as `\x…`).
  */
 export function mediaHandlersQuery(schemas: readonly string[]): Sql {
   return sql`
-  with
+  with recursive
+  domain_chain as (
+    select oid as domain, typbasetype as base from pg_type where typtype = 'd'
+    union all
+    select dc.domain, t.typbasetype
+    from domain_chain dc join pg_type t on t.oid = dc.base and t.typtype = 'd'
+  ),
   media_types as (
-    select t.oid, lower(t.typname) as media_type
+    select
+      t.oid,
+      lower(t.typname) as media_type,
+      exists (select 1 from domain_chain dc where dc.domain = t.oid and dc.base = 'bytea'::regtype) as is_binary
     from pg_type t
     where t.typtype = 'd'
       and (t.typname ~* '^[A-Za-z0-9.-]+/[A-Za-z0-9.+-]+$' or t.typname = '*/*')
@@ -188,7 +200,7 @@ export function mediaHandlersQuery(schemas: readonly string[]): Sql {
     union
     select 'anyelement'::regtype::oid
   )
-  select true, pn.nspname, p.proname, an.nspname, at.typname, mt.media_type
+  select true, pn.nspname, p.proname, an.nspname, at.typname, mt.media_type, mt.is_binary
   from pg_proc p
   join media_types mt on mt.oid = p.prorettype
   join pg_aggregate agg on agg.aggfnoid = p.oid
@@ -199,7 +211,7 @@ export function mediaHandlersQuery(schemas: readonly string[]): Sql {
     and p.pronargs = 1
     and at.oid in (select oid from row_types)
   union all
-  select false, pn.nspname, p.proname, null, null, mt.media_type
+  select false, pn.nspname, p.proname, null, null, mt.media_type, mt.is_binary
   from pg_proc p
   join media_types mt on mt.oid = p.prorettype
   join pg_namespace pn on pn.oid = p.pronamespace

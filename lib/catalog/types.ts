@@ -15,6 +15,11 @@ export function qiKey(schema: string, name: string): string {
   return `${schema}\u0000${name}`;
 }
 
+/** Key of a (table, target schema) entry of PostgREST's relationships map. */
+export function relationshipMapKey(table: QualifiedIdentifier, targetSchema: string): string {
+  return `${qiKey(table.schema, table.name)}\u0000${targetSchema}`;
+}
+
 export interface Column {
   readonly name: string;
   readonly description: string | null;
@@ -153,6 +158,8 @@ export interface MediaHandler {
   /** Relation (row type) the aggregate applies to; `null` for functions and `anyelement` aggregates. */
   readonly relation: QualifiedIdentifier | null;
   readonly isAggregate: boolean;
+  /** The domain is based on `bytea`: the body is bytes, not text. */
+  readonly binary: boolean;
 }
 
 export interface Catalog {
@@ -160,6 +167,11 @@ export interface Catalog {
   readonly tables: ReadonlyMap<string, Table>;
   /** Relationships by `qiKey` of the table they start from (and its schema). */
   readonly relationships: ReadonlyMap<string, readonly Relationship[]>;
+  /**
+   * The keys of PostgREST's relationships map, `relationshipMapKey(table, targetSchema)`: they stay
+   * when every relationship of the entry was dropped as internal, and fuzzy hints tell them apart.
+   */
+  readonly relationshipKeys?: ReadonlySet<string>;
   /** Overloads by `qiKey`, ordered by number of parameters. */
   readonly routines: ReadonlyMap<string, readonly Routine[]>;
   readonly representations: readonly Representation[];

@@ -169,16 +169,27 @@ export async function runMainTx(db: Database, input: TxInput): Promise<DbResult>
   }
   if (explainIndex >= 0) {
     const estimate = explainTotal(results[explainIndex]);
-    const count = req.preferences.count;
-    if (count === "planned") rs = { ...rs, tableTotal: estimate };
-    else if (
-      count === "estimated" && config.dbMaxRows !== null && rs.tableTotal !== null &&
-      rs.tableTotal > config.dbMaxRows && estimate !== null
-    ) {
-      rs = { ...rs, tableTotal: Math.max(rs.tableTotal, estimate) };
-    }
+    rs = { ...rs, tableTotal: countTotal(req.preferences.count, config.dbMaxRows, rs.tableTotal, estimate) };
   }
   return { kind: "crud", plan, resultSet: rs };
+}
+
+/**
+ * The total of `count=planned` (the planner's estimate) and `count=estimated` (the exact count,
+ * limited to db-max-rows + 1, unless it exceeds db-max-rows: then the larger of it and the estimate).
+ * PostgREST compares `Maybe` values here: without db-max-rows (`Nothing`) every exact count is
+ * "greater", so the estimate is consulted too, and without an estimate there is no total.
+ */
+export function countTotal(
+  count: ApiRequest["preferences"]["count"],
+  maxRows: number | null,
+  exact: number | null,
+  estimate: number | null,
+): number | null {
+  if (count === "planned") return estimate;
+  if (count !== "estimated" || exact === null) return exact;
+  if (maxRows !== null && exact <= maxRows) return exact;
+  return estimate === null ? null : Math.max(exact, estimate);
 }
 
 export type { MediaHandler };

@@ -4,10 +4,11 @@
  * direct from the query string / a form body, with variadic repetition) and the `CallPlan`.
  */
 import { noRpcHint } from "../catalog/fuzzy.ts";
+import { compareText } from "../catalog/relationships.ts";
 import type { Catalog, Routine, RoutineParam } from "../catalog/types.ts";
 import { qiKey } from "../catalog/types.ts";
 import { Errors } from "../errors.ts";
-import type { ApiRequest, MediaType } from "../request/types.ts";
+import type { MediaType } from "../request/types.ts";
 import type { CoercibleLogicTree, ReadPlan } from "./types.ts";
 
 /** A direct argument: `?v=1`, or repeated `?v=1&v=2` for a variadic parameter. */
@@ -91,7 +92,9 @@ export function findProc(
   if (matching.length > 1) throw ambiguous(matching);
   if (fallback.length === 1) return fallback[0];
   if (fallback.length > 1) throw ambiguous(fallback);
-  throw noRpc(catalog, schema, name, [...argumentKeys], contentType, isInvPost, overloads);
+  // Like PostgREST's `S.toList` of the argument set: in code point order.
+  const keys = [...argumentKeys].sort(compareText);
+  throw noRpc(catalog, schema, name, keys, contentType, isInvPost, overloads);
 }
 
 function ambiguous(procs: readonly Routine[]) {
@@ -183,9 +186,13 @@ export function inferColsEmbedNeeds(plan: ReadPlan, pkCols: readonly string[]): 
   return new Set([...fields, ...fkCols, ...pkCols]);
 }
 
+/**
+ * The call of `routine` (PostgREST's `callPlan`): a single unnamed parameter takes the whole body
+ * positionally; otherwise only the parameters named by the arguments are passed (`a := …`), so the
+ * others keep their DEFAULTs.
+ */
 export function planCall(
   routine: Routine,
-  req: ApiRequest,
   paramKeys: ReadonlySet<string>,
   args: CallArgs,
   readPlan: ReadPlan,
@@ -194,7 +201,6 @@ export function planCall(
   const params: CallParams = ps.length === 1 && ps[0].name === ""
     ? { kind: "onePosParam", param: ps[0] }
     : { kind: "keyParams", params: ps.filter((p) => paramKeys.has(p.name)) };
-  void req;
   return {
     routine,
     params,

@@ -37,6 +37,15 @@ export function legacyWarnings(plan: ReadPlan): { name: string; alias: string }[
   return [...(w ? [w] : []), ...plan.children.flatMap(legacyWarnings)];
 }
 
+export const LEGACY_TARGET_MESSAGE =
+  "Embedded resource was referenced by relation name even though it has an alias. This is deprecated and will stop working in a future release.";
+
+/** PostgREST's replacement list for the warning: `` `tasks` to `the_tasks`, `a` to `b` ``. */
+export function legacyWarningHint(plan: ReadPlan): string | null {
+  const warnings = legacyWarnings(plan);
+  return warnings.length === 0 ? null : warnings.map((w) => `\`${w.name}\` to \`${w.alias}\``).join(", ");
+}
+
 // ---------------------------------------------------------------- finding relationships
 
 function singleCol(rel: Relationship): readonly [string, string] | null {

@@ -56,12 +56,15 @@ function customHandlers(catalog: Catalog): Map<string, Resolved> {
     if (h.isAggregate) {
       const rel = h.relation === null ? "*" : `${h.relation.schema}.${h.relation.name}`;
       index.set(`${rel}|${mtKey(mt)}`, [
-        { kind: "custom", function: h.function, target: h.relation },
+        { kind: "custom", function: h.function, target: h.relation, binary: h.binary },
         answered,
       ]);
     } else {
       // A function returning the media type's domain answers its own calls with its value.
-      index.set(`${h.function.schema}.${h.function.name}|${mtKey(mt)}`, [{ kind: "scalar" }, answered]);
+      index.set(`${h.function.schema}.${h.function.name}|${mtKey(mt)}`, [
+        { kind: "scalar", binary: h.binary },
+        answered,
+      ]);
     }
   }
   handlerIndex.set(catalog, index);

@@ -109,7 +109,7 @@ function callReadPlan(
     ? { kind: "raw", raw: payload.raw }
     : { kind: "json", raw: payload?.kind === "json" || payload?.kind === "rawJson" ? payload.raw : null };
   const readOnly = !isInvPost || routine.volatility !== "volatile";
-  const callPlan = planCall(routine, req, paramKeys, args, readPlan);
+  const callPlan = planCall(routine, paramKeys, args, readPlan);
   const [handler, media] = negotiateContent(config, req, relIdentifier, catalog, hasDefaultSelect(readPlan));
   checkPreferences(req.preferences);
   const p = req.preferences;

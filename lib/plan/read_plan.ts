@@ -133,7 +133,8 @@ export function updateNode(
     throw Errors.notEmbedded(target, warning ?? undefined);
   }
   const updated = updateNode(legacy, rest, markLegacy(found, target), f);
-  return { ...node, children: node.children.map((n) => n === found ? updated : n) };
+  // As in PostgREST, the updated node moves to the front of its siblings (so its JSON key does).
+  return { ...node, children: [updated, ...node.children.filter((n) => n !== found)] };
 }
 
 function markLegacy(n: ReadPlan, target: string): ReadPlan {
@@ -161,7 +162,10 @@ function addFilters(ctx: ResolverContext, req: ApiRequest, legacy: boolean, plan
   return plan;
 }
 
-/** Filters go before logic trees, in order (PostgREST's `addFilterToLogicForest`). */
+/**
+ * Each filter is prepended (PostgREST's `addFilterToLogicForest`); logic trees, added later, are
+ * prepended too, so a node's WHERE lists its logic trees first, then its filters, each in order.
+ */
 function addFilterToLogicForest(f: CoercibleLogicTree, forest: readonly CoercibleLogicTree[]) {
   return [f, ...forest];
 }
@@ -178,7 +182,7 @@ function addOrders(ctx: ResolverContext, req: ApiRequest, legacy: boolean, plan:
 
 function addRanges(req: ApiRequest, legacy: boolean, plan: ReadPlan): ReadPlan {
   if (req.action.kind === "relationMutate") return plan;
-  for (const [key, range] of req.query.ranges) {
+  for (const [key, range] of [...req.query.ranges].toReversed()) {
     if (key === "") continue;
     plan = updateNode(legacy, key.split("."), plan, (n) => ({ ...n, range }));
   }

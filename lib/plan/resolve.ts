@@ -55,8 +55,9 @@ export function resolveTypeOrUnknown(
   toTsVector: CoercibleField["toTsVector"],
 ): CoercibleField {
   const table = findTable(ctx.catalog, ctx.qi);
-  const res = (table && columnField(table, field.name, toTsVector)) ??
-    { ...unknownField(field.name), toTsVector };
+  // Unknown names (computed fields, or no table at all) are never wrapped in to_tsvector():
+  // PostgreSQL decides whether `@@` applies, as it does for a tsvector-returning function.
+  const res = (table && columnField(table, field.name, toTsVector)) ?? unknownField(field.name);
   // json/jsonb take arrows natively (so their indexes apply); tsvector is not wrapped in
   // to_tsvector; any other type gets `to_jsonb(col)->…` for arrow paths.
   if (res.irType === "json" || res.irType === "jsonb") {

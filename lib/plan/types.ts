@@ -151,14 +151,19 @@ export type MediaHandler =
   | { readonly kind: "json" }
   | { readonly kind: "geojson" }
   | { readonly kind: "csv" }
-  /** A user function/aggregate returning a media-type domain; `target` null = anyelement. */
+  /**
+   * A user aggregate returning a media-type domain; `target` null = anyelement. `binary`: the
+   * domain is based on bytea, so the body is bytes (sent as hex by PostgreSQL, decoded in
+   * `lib/response`).
+   */
   | {
     readonly kind: "custom";
     readonly function: QualifiedIdentifier;
     readonly target: QualifiedIdentifier | null;
+    readonly binary: boolean;
   }
-  /** A function returning a media-type domain: its value is the body. */
-  | { readonly kind: "scalar" }
+  /** A function returning a media-type domain: its value is the body (bytes when `binary`). */
+  | { readonly kind: "scalar"; readonly binary: boolean }
   /** HEAD and `return=minimal`: no body is built. */
   | { readonly kind: "noAgg" };
 

@@ -193,10 +193,11 @@ const DIRECTION = { asc: sql`ASC`, desc: sql`DESC` } as const;
 const NULLS = { first: sql`NULLS FIRST`, last: sql`NULLS LAST` } as const;
 
 export function orderTerm(table: QualifiedIdentifier, o: CoercibleOrderTerm): Sql {
-  const term = o.kind === "field" ? field(table, o.field) : field({ schema: "", name: o.relation }, {
-    ...unknownField(o.field.name, o.field.jsonPath),
-    toJson: true,
-  });
+  // A related order names a column of the embed's subquery, with no type known: JSON paths apply
+  // to it as they are (PostgREST's `unknownField`), without `to_jsonb()`.
+  const term = o.kind === "field"
+    ? field(table, o.field)
+    : field({ schema: "", name: o.relation }, unknownField(o.field.name, o.field.jsonPath));
   const dir = o.direction ? DIRECTION[o.direction] : empty;
   const nulls = o.nulls ? NULLS[o.nulls] : empty;
   const sep = o.direction && o.nulls ? sql` ` : empty;

@@ -53,6 +53,12 @@ const AS_CSV =
 const AS_GEOJSON =
   sql`json_build_object('type', 'FeatureCollection', 'features', coalesce(json_agg(ST_AsGeoJSON(_postgrest_t)::json), '[]'))`;
 
+/**
+ * Bytes travel as hex text (rows come back as text; `encode` does not depend on `bytea_output`)
+ * and are decoded in `lib/response`.
+ */
+const asHex = (bytes: Sql) => sql`encode(${bytes}, 'hex')`;
+
 /** The body expression for a media handler. */
 export function handlerBody(routine: Routine | null, handler: MediaHandler): Sql {
   switch (handler.kind) {
@@ -66,13 +72,19 @@ export function handlerBody(routine: Routine | null, handler: MediaHandler): Sql
       return AS_GEOJSON;
     case "csv":
       return AS_CSV;
-    case "custom":
-      if (returnsScalar(routine)) return sql`${fromQi(handler.function)}(_postgrest_t.pgrst_scalar)`;
-      return handler.target === null
-        ? sql`${fromQi(handler.function)}(_postgrest_t)`
-        : sql`${fromQi(handler.function)}(_postgrest_t::${fromQi(handler.target)})`;
+    case "custom": {
+      const fn = fromQi(handler.function);
+      const body = returnsScalar(routine)
+        ? sql`${fn}(_postgrest_t.pgrst_scalar)`
+        : handler.target === null
+        ? sql`${fn}(_postgrest_t)`
+        : sql`${fn}(_postgrest_t::${fromQi(handler.target)})`;
+      return handler.binary ? asHex(body) : body;
+    }
     case "scalar":
-      return sql`coalesce(string_agg(_postgrest_t.pgrst_scalar::text, ''), '')`;
+      return handler.binary
+        ? sql`coalesce(${asHex(sql`string_agg(_postgrest_t.pgrst_scalar::bytea, ''::bytea)`)}, '')`
+        : sql`coalesce(string_agg(_postgrest_t.pgrst_scalar::text, ''), '')`;
     case "noAgg":
       return sql`''::text`;
   }

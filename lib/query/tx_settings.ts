@@ -52,10 +52,26 @@ function setDynamic([name, value]: readonly [string, string]): Sql {
   return sql`set_config(${param(name)}, ${param(value)}, true)`;
 }
 
-/** A JSON object of text values, as aeson encodes a `HashMap Text Text` built from the pairs. */
+const utf8 = new TextDecoder();
+
+/**
+ * HTTP header values arrive as byte strings (one character per byte, as `Headers` hold them):
+ * PostgREST reads the bytes as UTF-8, so `ü` sent as C3 BC reaches SQL as `ü`. Text with a
+ * character beyond one byte is already text and stays as it is.
+ */
+export function fromHeaderBytes(s: string): string {
+  // deno-lint-ignore no-control-regex
+  if (/^[\x00-\x7f]*$/.test(s) || /[^\x00-\xff]/.test(s)) return s;
+  return utf8.decode(Uint8Array.from(s, (c) => c.charCodeAt(0)));
+}
+
+/**
+ * A JSON object of text values, as aeson encodes a `HashMap Text Text` built from the pairs
+ * (header and cookie bytes read as UTF-8).
+ */
 export function jsonTextObject(pairs: Pairs): string {
   const last = new Map<string, string>();
-  for (const [k, v] of pairs) last.set(k, v);
+  for (const [k, v] of pairs) last.set(fromHeaderBytes(k), fromHeaderBytes(v));
   return `{${[...last].map(([k, v]) => `${encodeString(k)}:${encodeString(v)}`).join(",")}}`;
 }
 

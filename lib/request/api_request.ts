@@ -100,12 +100,23 @@ export function parseSchema(config: AppConfig, headers: Headers, method: string)
   return [config.dbSchemas[0], config.dbSchemas.length !== 1];
 }
 
+/**
+ * The `Cookie` header as Web.Cookie's `parseCookies` reads it: split at every `;`, then at the
+ * first `=`; only the spaces before a name are dropped (empty pieces give an empty name).
+ */
 function parseCookies(header: string | null): [string, string][] {
   if (header === null) return [];
-  return header.split(";").map((c) => c.trim()).filter((c) => c !== "").map((c) => {
-    const i = c.indexOf("=");
-    return i < 0 ? [c, ""] : [c.slice(0, i), c.slice(i + 1)];
-  });
+  const cookies: [string, string][] = [];
+  let rest = header;
+  while (rest !== "") {
+    const semi = rest.indexOf(";");
+    const piece = semi < 0 ? rest : rest.slice(0, semi);
+    rest = semi < 0 ? "" : rest.slice(semi + 1);
+    const eq = piece.indexOf("=");
+    const name = (eq < 0 ? piece : piece.slice(0, eq)).replace(/^ +/, "");
+    cookies.push([name, eq < 0 ? "" : piece.slice(eq + 1)]);
+  }
+  return cookies;
 }
 
 export function parseApiRequest(input: HttpInput, config: AppConfig, preferences: Preferences): ApiRequest {

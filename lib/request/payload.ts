@@ -7,6 +7,7 @@
  * of string-valued objects; form bodies become one object (tables) or pairs (RPC).
  */
 import { Errors } from "../errors.ts";
+import { mediaTypeToString } from "./media_type.ts";
 import { csvToJson } from "./csv.ts";
 import { scanJson } from "./json_scan.ts";
 import type { Action, MediaType, Payload, QueryParams } from "./types.ts";
@@ -69,8 +70,9 @@ export function parsePayload(
   switch (contentType.kind) {
     case "json": {
       if (columns !== null) return { payload: { kind: "rawJson", raw: lenient.decode(bytes) }, columns };
+      // An empty body calls with no arguments; a single json parameter gets it as is (and fails).
       if (bytes.length === 0 && isProc) {
-        return { payload: { kind: "json", raw: "{}", keys: new Set(), isArray: false }, columns: new Set() };
+        return { payload: { kind: "json", raw: "", keys: new Set(), isArray: false }, columns: new Set() };
       }
       const text = decodeUtf8(bytes);
       if (text === null) throw Errors.invalidBody(INVALID_JSON);
@@ -98,37 +100,7 @@ export function parsePayload(
       if (isProc) return { payload: { kind: "raw", raw: bytes }, columns: new Set() };
       break;
   }
-  throw Errors.invalidBody(`Content-Type not acceptable: ${mimeOf(contentType)}`);
+  throw Errors.invalidBody(`Content-Type not acceptable: ${mediaTypeToString(contentType)}`);
 }
 
 /** The MIME name of a request Content-Type, for the error message. */
-function mimeOf(m: MediaType): string {
-  switch (m.kind) {
-    case "json":
-      return "application/json";
-    case "geojson":
-      return "application/geo+json";
-    case "csv":
-      return "text/csv";
-    case "text":
-      return "text/plain";
-    case "xml":
-      return "text/xml";
-    case "openapi":
-      return "application/openapi+json";
-    case "urlencoded":
-      return "application/x-www-form-urlencoded";
-    case "octet":
-      return "application/octet-stream";
-    case "any":
-      return "*/*";
-    case "arrayJson":
-      return "application/vnd.pgrst.array+json" + (m.stripNulls ? ";nulls=stripped" : "");
-    case "singularJson":
-      return "application/vnd.pgrst.object+json" + (m.stripNulls ? ";nulls=stripped" : "");
-    case "plan":
-      return `application/vnd.pgrst.plan+${m.format}`;
-    case "other":
-      return m.type;
-  }
-}

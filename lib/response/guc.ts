@@ -7,11 +7,14 @@
  * so `null` when unset or empty). Output: the parsed value, or PGRST111 / PGRST112.
  */
 import { Errors } from "../errors.ts";
+import { headerBytes, isHeaderName } from "./headers.ts";
 
 /**
  * `response.headers`: a JSON array of objects with exactly one member whose value is a string,
  * e.g. `[{"Set-Cookie": "a=1"}, {"Set-Cookie": "b=2"}]` (names may repeat). Anything else →
- * 500 PGRST111. Names keep their case; HTTP compares them case-insensitively.
+ * 500 PGRST111. Names keep their case; HTTP compares them case-insensitively. Values are sent as
+ * UTF-8 (`headerBytes`). A name that is not an HTTP token or a value with a line break cannot be
+ * sent at all: also PGRST111 (PostgREST would write them out and break the response).
  */
 export function parseGucHeaders(text: string | null): [string, string][] {
   if (text === null) return [];
@@ -26,7 +29,10 @@ export function parseGucHeaders(text: string | null): [string, string][] {
     if (h === null || typeof h !== "object" || Array.isArray(h)) throw Errors.gucHeaders();
     const entries = Object.entries(h);
     if (entries.length !== 1 || typeof entries[0][1] !== "string") throw Errors.gucHeaders();
-    return [entries[0][0], entries[0][1]];
+    const [name, value] = entries[0];
+    const bytes = headerBytes(value);
+    if (!isHeaderName(name) || bytes === null) throw Errors.gucHeaders();
+    return [name, bytes];
   });
 }
 

@@ -3,37 +3,59 @@
  * status rules (200/201/204/206/416), Content-Range, Content-Location, Location, Content-Type,
  * Preference-Applied, and the `response.status` / `response.headers` overrides from SQL.
  */
-import type { Catalog } from "../catalog/types.ts";
+import type { Catalog, Routine } from "../catalog/types.ts";
 import { qiKey } from "../catalog/types.ts";
 import type { AppConfig } from "../config/types.ts";
 import type { DbResult, ResultSet } from "../db/main_tx.ts";
 import { Errors } from "../errors.ts";
-import type { CrudPlan, InfoPlan } from "../plan/types.ts";
+import type { CrudPlan, InfoPlan, MediaHandler } from "../plan/types.ts";
 import { honouredPreferences, preferenceApplied } from "../request/preferences.ts";
 import { contentRange, rangeStatus } from "../request/range.ts";
 import type { ApiRequest, Preferences } from "../request/types.ts";
 import { parseGucHeaders, parseGucStatus } from "./guc.ts";
-import { contentTypeHeaders, type HeaderList, overrideHeaders } from "./headers.ts";
+import { contentTypeHeaders, headerBytes, type HeaderList, overrideHeaders } from "./headers.ts";
+
+/** Header text from the database (relation names) as the UTF-8 bytes PostgREST sends. */
+const utf8 = (text: string) => headerBytes(text) ?? text;
 
 export interface PgrstResponse {
   readonly status: number;
   readonly headers: HeaderList;
-  /** `null` for no body (204, HEAD). */
-  readonly body: string | null;
+  /** `null` for no body (204, HEAD); bytes for media-type domains based on bytea. */
+  readonly body: string | Uint8Array<ArrayBuffer> | null;
 }
 
 const encoder = new TextEncoder();
+
+type Body = string | Uint8Array<ArrayBuffer>;
+
+/** Whether the handler's body is bytes (a bytea media-type domain), sent by PostgreSQL as hex. */
+function isBinary(handler: MediaHandler): boolean {
+  return (handler.kind === "custom" || handler.kind === "scalar") && handler.binary;
+}
+
+/** `encode(…, 'hex')` text back to bytes. */
+export function hexToBytes(hex: string): Uint8Array<ArrayBuffer> {
+  const out = new Uint8Array(hex.length >> 1);
+  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
+  return out;
+}
+
+/** The body PostgreSQL built, as the client must receive it. */
+function resultBody(handler: MediaHandler, body: string): Body {
+  return isBinary(handler) ? hexToBytes(body) : body;
+}
 
 /** Percent-encodes everything but the unreserved characters (http-types' `urlEncode`). */
 function urlEncode(s: string): string {
   return encodeURIComponent(s).replace(/[!'()*]/g, (c) => "%" + c.charCodeAt(0).toString(16).toUpperCase());
 }
 
-function contentLength(body: string): [string, string] {
-  return ["Content-Length", String(encoder.encode(body).length)];
+function contentLength(body: Body): [string, string] {
+  return ["Content-Length", String(typeof body === "string" ? encoder.encode(body).length : body.length)];
 }
 
-function withGuc(rs: ResultSet, status: number, headers: HeaderList, body: string | null): PgrstResponse {
+function withGuc(rs: ResultSet, status: number, headers: HeaderList, body: Body | null): PgrstResponse {
   const gucStatus = parseGucStatus(rs.gucStatus);
   const gucHeaders = parseGucHeaders(rs.gucHeaders);
   return { status: gucStatus ?? status, headers: overrideHeaders(headers, gucHeaders), body };
@@ -71,6 +93,13 @@ function outOfBoundsBody(req: ApiRequest, config: AppConfig, rs: ResultSet): str
   return JSON.stringify(e.body(config.clientErrorVerbosity));
 }
 
+/** PostgREST's `funcReturnsVoid`: a single `pg_catalog.void`. */
+function returnsVoid(r: Routine): boolean {
+  const t = r.returnType.type;
+  return !r.returnType.setOf && t.kind === "scalar" && t.type.schema === "pg_catalog" &&
+    t.type.name === "void";
+}
+
 export function respond(
   result: DbResult,
   req: ApiRequest,
@@ -90,10 +119,14 @@ export function respond(
     case "read": {
       const { status, contentRange: range } = rangeStatus(req.topLevelRange, rs.queryTotal, rs.tableTotal);
       const canonical = req.query.canonical;
-      const body = status === 416 ? outOfBoundsBody(req, config, rs) : plan.headersOnly ? "" : rs.body;
+      const body = status === 416
+        ? outOfBoundsBody(req, config, rs)
+        : plan.headersOnly
+        ? ""
+        : resultBody(plan.handler, rs.body);
       const headers: HeaderList = [
         ["Content-Range", range],
-        ["Content-Location", `/${plan.qi.name}${canonical === "" ? "" : "?" + canonical}`],
+        ["Content-Location", utf8(`/${plan.qi.name}${canonical === "" ? "" : "?" + canonical}`)],
         ...(plan.headersOnly ? [] : [contentLength(body)]),
         ...contentTypeHeaders(plan.media, req),
         ...prefer,
@@ -102,13 +135,8 @@ export function respond(
     }
     case "call": {
       const { status, contentRange: range } = rangeStatus(req.topLevelRange, rs.queryTotal, rs.tableTotal);
-      const body = status === 416 ? outOfBoundsBody(req, config, rs) : rs.body;
-      if (
-        plan.routine.returnType.type.kind === "scalar" && plan.routine.returnType.type.type.name === "void" &&
-        !plan.routine.returnType.setOf
-      ) {
-        return withGuc(rs, 204, [["Content-Range", range], ...prefer], null);
-      }
+      const body = status === 416 ? outOfBoundsBody(req, config, rs) : resultBody(plan.handler, rs.body);
+      if (returnsVoid(plan.routine)) return withGuc(rs, 204, [["Content-Range", range], ...prefer], null);
       const headers: HeaderList = [
         ["Content-Range", range],
         ...prefer,
@@ -136,7 +164,7 @@ function respondMutation(
     case "create": {
       const location: HeaderList = rs.location.length === 0 ? [] : [[
         "Location",
-        `/${plan.qi.name}?${rs.location.map(([k, v]) => `${urlEncode(k)}=${urlEncode(v)}`).join("&")}`,
+        utf8(`/${plan.qi.name}?${rs.location.map(([k, v]) => `${urlEncode(k)}=${urlEncode(v)}`).join("&")}`),
       ]];
       const headers: HeaderList = [...location, ["Content-Range", contentRange(1, 0, counted)], ...prefer];
       const status = rs.inserted === null

@@ -15,10 +15,19 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function testApp(config: Partial<AppConfig> = {}): Promise<TestApp> {
+/**
+ * `options.setup`: SQL run (as the superuser) on the fresh database before the handler loads its
+ * catalog — for objects that must not be in the shared fixtures (e.g. casts, which every catalog
+ * sees).
+ */
+export async function testApp(
+  config: Partial<AppConfig> = {},
+  options: { readonly setup?: string } = {},
+): Promise<TestApp> {
   // `deno task test:pglite`: the same tests on the embedded PostgreSQL.
-  if (Deno.env.get("PGRST_TEST_DB") === "pglite") return await pgliteTestApp(config);
+  if (Deno.env.get("PGRST_TEST_DB") === "pglite") return await pgliteTestApp(config, options);
   const db = await testDatabase();
+  if (options.setup) await db.psql(options.setup);
   const handler = await createHandler({
     config: {
       dbUri: db.uri(),

@@ -87,13 +87,23 @@ export async function pgliteTestDatabase(): Promise<PgliteTestDatabase> {
  * database. `db.uri()` and `db.cluster` do not exist there (no server to connect to): tests that
  * connect on their own are not part of the PGlite run.
  */
-export async function pgliteTestApp(config: Partial<AppConfig> = {}): Promise<TestApp> {
+export async function pgliteTestApp(
+  config: Partial<AppConfig> = {},
+  options: { readonly setup?: string } = {},
+): Promise<TestApp> {
   const t = await pgliteTestDatabase();
+  if (options.setup) await t.psql(options.setup);
   if (config.dbPoolAcquisitionTimeout !== undefined) {
     t.db.setAcquisitionTimeout(config.dbPoolAcquisitionTimeout);
   }
   const handler = await createHandler({
-    config: { dbSchemas: ["test"], dbAnonRole: "anon", ...config, dbUri: "pglite://:memory:" },
+    config: {
+      dbSchemas: ["test"],
+      dbAnonRole: "anon",
+      logLevel: "crit",
+      ...config,
+      dbUri: "pglite://:memory:",
+    },
     database: t.db,
   });
   const unavailable = (what: string) => () => {

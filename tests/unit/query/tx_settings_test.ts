@@ -118,9 +118,16 @@ Deno.test("buildTxSettings() quotes the search path and keeps every value out of
 Deno.test("jsonTextObject() writes headers and cookies as one JSON object, the last duplicate winning", () => {
   assert.equal(jsonTextObject([]), "{}");
   assert.equal(
-    jsonTextObject([["a", "1"], ["b", 'q"\\\n'], ["a", "2"], ["é", "ü"]]),
-    '{"a":"2","b":"q\\"\\\\\\n","é":"ü"}',
+    jsonTextObject([["a", "1"], ["b", 'q"\\\n'], ["a", "2"], ["c", "€ é"]]),
+    '{"a":"2","b":"q\\"\\\\\\n","c":"€ é"}',
   );
+});
+
+Deno.test("jsonTextObject() reads header bytes as UTF-8, as PostgREST does", () => {
+  // "é" and "ü" as a client sends them: C3 A9 and C3 BC, one character per byte in `Headers`
+  assert.equal(jsonTextObject([["\xc3\xa9", "\xc3\xbc"]]), '{"é":"ü"}');
+  // a lone Latin-1 byte is not UTF-8
+  assert.equal(jsonTextObject([["k", "caf\xe9"]]), '{"k":"caf\ufffd"}');
 });
 
 Deno.test("hoistedSettings() keeps function settings whose name=value matches db-hoisted-tx-settings", () => {
