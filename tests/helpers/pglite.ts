@@ -46,7 +46,13 @@ function fixtureTemplate(): Promise<Blob> {
     } catch { /* not built yet */ }
     const db = await openPglite({ dataDir: null });
     try {
-      for (const f of files) await db.exec(f.sql);
+      for (const f of files) {
+        try {
+          await db.exec(f.sql);
+        } catch (e) {
+          throw new Error(`fixture ${f.name} fails on the embedded database (PGlite's PostgreSQL 18): ${e}`);
+        }
+      }
       // Flush everything to the data files first: restored from the dump, a sequence would
       // otherwise resume from its WAL-logged value (32 ahead), not from its last value.
       await db.exec("checkpoint");
