@@ -23,7 +23,7 @@ export interface SpawnOptions {
   readonly args: readonly string[];
   readonly env: Record<string, string>;
   readonly cwd: string;
-  /** Wait for the embedded database's banner (its OpenAPI line) too. */
+  /** Wait for the embedded database's banner too. */
   readonly banner: boolean;
   readonly timeoutMs?: number;
 }
@@ -61,7 +61,12 @@ export async function startServer(o: SpawnOptions): Promise<ServerRun> {
   const ready = Promise.withResolvers<void>();
   const check = () => {
     if (!/API server listening on/.test(err)) return;
-    if (o.banner && !/OpenAPI: /.test(out)) return;
+    // The banner: its heading, and for the demo all three curl commands (the last ends with -d).
+    if (
+      o.banner && (!/from an embedded PostgreSQL/.test(out) || (/Try:/.test(out) && !/^\s+-d '/m.test(out)))
+    ) {
+      return;
+    }
     ready.resolve();
   };
   const piping = Promise.all([
