@@ -43,6 +43,13 @@ function validateRoleClaimKey(key: string): string | null {
   }
 }
 
+/** Appended to `--help`: pgrst's own option, for the embedded database. */
+const EMBEDDED_HELP = `
+
+Embedded database (when no db-uri is configured, or db-uri = pglite://DIR | pglite://:memory:):
+  --init FILE              Run FILE's SQL into a new embedded database (repeatable;
+                           without db-uri the database is then kept in memory)`;
+
 /** A database was configured: `PGRST_DB_URI`, a config file, or a non-default `db-uri`. */
 function hasDatabase(env: Record<string, string>, config: AppConfig): boolean {
   return config.configFilePath !== null || env.PGRST_DB_URI !== undefined || config.dbUri !== "postgresql://";
@@ -98,7 +105,10 @@ function embeddedEnv(env: Record<string, string>, embedded: Embedded): Record<st
   return { ...demo, ...env, PGRST_DB_URI: embeddedUri(embedded.target) };
 }
 
-/** The file + environment config completed with the database's settings (for the dump commands). */
+/**
+ * The file + environment config completed with the database's settings (for the dump commands),
+ * read from `embedded` when given (and left open), else from a connection to `db-uri`.
+ */
 async function configWithDb(world: ConfigWorld, config: AppConfig, embedded?: Database): Promise<AppConfig> {
   if (!config.dbConfig) return config;
   const db = embedded ?? dbFor(config);
@@ -110,7 +120,7 @@ async function configWithDb(world: ConfigWorld, config: AppConfig, embedded?: Da
     if (!r.ok) throw new ConfigError(r.error);
     return r.config;
   } finally {
-    await db.close();
+    if (db !== embedded) await db.close(); // the embedded database is still needed afterwards
   }
 }
 
@@ -138,7 +148,8 @@ export async function runCli(rt: Runtime): Promise<void> {
   let world: ConfigWorld = { env, readTextFile: rt.readTextFile, validateRoleClaimKey };
   let loaded = await loadConfig({ ...world, argv });
   if (loaded.kind === "exit") {
-    if (loaded.stdout) rt.stdout(loaded.stdout.replace(/\n$/, ""));
+    const help = loaded.exitCode === 0 && argv.some((a) => a === "-h" || a === "--help");
+    if (loaded.stdout) rt.stdout(loaded.stdout.replace(/\n$/, "") + (help ? EMBEDDED_HELP : ""));
     if (loaded.stderr) rt.stderr(loaded.stderr.replace(/\n$/, ""));
     rt.exit(loaded.exitCode);
   }

@@ -194,3 +194,21 @@ Deno.test("a pglite: URI naming a missing login role is refused", async () => {
   assert.equal(run.code, 1);
   assert.match(run.err.join("\n"), /role "nobody" does not exist in the embedded database/);
 });
+
+Deno.test("--help ends with the embedded database's --init option", async () => {
+  const run = await pgrst(["--help"], {});
+  assert.equal(run.code, 0);
+  assert.match(run.out.join("\n"), /^Usage: /m);
+  assert.match(run.out.join("\n"), /\n {2}--init FILE {14}Run FILE's SQL into a new embedded database/);
+});
+
+Deno.test("--dump-config and --dump-schema read the embedded database", async () => {
+  const config = await pgrst(["--dump-config"], { PGRST_DB_URI: dataUri });
+  assert.equal(config.code, undefined, config.err.join("\n"));
+  const text = config.out.join("\n");
+  assert.match(text, /^db-schemas = "api"$/m);
+  assert.match(text, new RegExp(`^db-uri = "pglite://${tmp}/data"$`, "m"));
+  const schema = await pgrst(["--dump-schema"], { PGRST_DB_URI: dataUri });
+  assert.equal(schema.code, undefined, schema.err.join("\n"));
+  assert.match(schema.out.join(""), /"books"/);
+});
