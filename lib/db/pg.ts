@@ -70,6 +70,8 @@ function statementName(text: string): string {
 interface PgClient extends pg.PoolClient {
   /** Prepared statement names on this connection, oldest first. */
   pgrstPrepared?: Map<string, true>;
+  /** Fixed statements (BEGIN, COMMIT…) prepared on this connection. */
+  pgrstFixed?: Set<string>;
   /** The transaction running on this connection (it counts the ParseComplete replies). */
   pgrstBurst?: { parseComplete(): void };
   connection: {
@@ -348,15 +350,26 @@ const concatBuffers = (chunks: readonly Uint8Array[]): Uint8Array => {
 const SYNC = serialize.sync();
 const FLUSH = serialize.flush();
 
-/** Parse (unnamed) + Bind + Execute of a parameterless statement such as BEGIN. */
-function plain(text: string): Uint8Array[] {
-  return [serialize.parse({ text }), serialize.bind({}), serialize.execute({})];
+/** Names of the fixed statements (BEGIN …, COMMIT, ROLLBACK…), prepared once per connection. */
+const FIXED = new Map<string, string>();
+
+/**
+ * Bind + Execute of a parameterless statement such as BEGIN, with its Parse the first time on
+ * this connection (its name is then recorded in `parses`, to be marked prepared when it parsed).
+ */
+function fixed(client: PgClient, text: string, parses: (string | null)[]): Uint8Array[] {
+  let name = FIXED.get(text);
+  if (name === undefined) FIXED.set(text, name = `pgrst_fixed_${FIXED.size + 1}`);
+  const bindExecute = [serialize.bind({ statement: name }), serialize.execute({})];
+  if (client.pgrstFixed?.has(name)) return bindExecute;
+  parses.push(name);
+  return [serialize.parse({ name, text }), ...bindExecute];
 }
 
-function endMessages(rollback: boolean): Uint8Array[] {
+function endMessages(client: PgClient, rollback: boolean, parses: (string | null)[]): Uint8Array[] {
   return rollback
-    ? [...plain("SET CONSTRAINTS ALL IMMEDIATE"), ...plain("ROLLBACK"), SYNC]
-    : [...plain("COMMIT"), SYNC];
+    ? [...fixed(client, "SET CONSTRAINTS ALL IMMEDIATE", parses), ...fixed(client, "ROLLBACK", parses), SYNC]
+    : [...fixed(client, "COMMIT", parses), SYNC];
 }
 
 async function runBurst(client: PgClient, spec: TxSpec, cacheSize: number): Promise<Rows[]> {
@@ -366,8 +379,7 @@ async function runBurst(client: PgClient, spec: TxSpec, cacheSize: number): Prom
   const plan = spec.statements.map((s) => prepared(client, s, cacheSize, evicted));
   for (const name of evicted) chunks.push(serialize.close({ type: "S", name }));
   const mode = spec.readOnly ? "READ ONLY" : "READ WRITE";
-  chunks.push(...plain(`BEGIN ISOLATION LEVEL ${ISOLATION_SQL[spec.isolation]} ${mode}`));
-  parses.push(null);
+  chunks.push(...fixed(client, `BEGIN ISOLATION LEVEL ${ISOLATION_SQL[spec.isolation]} ${mode}`, parses));
   spec.statements.forEach((s, i) => {
     const [name, parse] = plan[i];
     if (parse) {
@@ -381,10 +393,12 @@ async function runBurst(client: PgClient, spec: TxSpec, cacheSize: number): Prom
   });
   const check = spec.check;
   if (check) chunks.push(FLUSH);
-  else chunks.push(...endMessages(spec.rollback));
+  else chunks.push(...endMessages(client, spec.rollback, parses));
   const cache = client.pgrstPrepared ??= new Map();
+  const fixedNames = client.pgrstFixed ??= new Set();
   const burst = new Burst(concatBuffers(chunks), parses, 1 + spec.statements.length, !check, (name) => {
-    cache.set(name, true);
+    if (name.startsWith("pgrst_fixed_")) fixedNames.add(name);
+    else cache.set(name, true);
   });
   client.pgrstBurst = burst;
   try {
@@ -393,7 +407,9 @@ async function runBurst(client: PgClient, spec: TxSpec, cacheSize: number): Prom
     const results = burst.results.slice(1, 1 + spec.statements.length) as Rows[];
     if (check) {
       const rejection = check(results);
-      burst.end(concatBuffers(rejection ? [...plain("ROLLBACK"), SYNC] : endMessages(spec.rollback)));
+      burst.end(concatBuffers(
+        rejection ? [...fixed(client, "ROLLBACK", parses), SYNC] : endMessages(client, spec.rollback, parses),
+      ));
       await burst.done;
       if (rejection) throw new CheckRejection(rejection);
       return results;
