@@ -18,6 +18,7 @@
 // @ts-types="npm:@types/pg@8.15.6"
 import pg from "pg";
 import { serialize } from "pg-protocol";
+import { Pool } from "./pool.ts";
 import {
   type Database,
   DbAcquireTimeout,
@@ -67,17 +68,15 @@ function statementName(text: string): string {
   return name;
 }
 
-interface PgClient extends pg.PoolClient {
+interface PgClient extends pg.Client {
+  /** The connection died (an "error" or "end" event). */
+  pgrstDead?: boolean;
   /** Prepared statement names on this connection, oldest first. */
   pgrstPrepared?: Map<string, true>;
   /** Fixed statements (BEGIN, COMMIT…) prepared on this connection. */
   pgrstFixed?: Set<string>;
   /** The transaction running on this connection (it counts the ParseComplete replies). */
   pgrstBurst?: { parseComplete(): void };
-  connection: {
-    parsedStatements: Record<string, string>;
-    stream: { write(chunk: Uint8Array): boolean; cork(): void; uncork(): void };
-  };
 }
 
 /**
@@ -111,9 +110,7 @@ function toDbError(e: unknown, lost: boolean): Error {
     const pe = e as pg.DatabaseError;
     return new DbServerError({ code: pe.code!, message: pe.message, detail: pe.detail, hint: pe.hint });
   }
-  if (e instanceof Error && e.message === "timeout exceeded when trying to connect") {
-    return new DbAcquireTimeout();
-  }
+  if (e instanceof DbAcquireTimeout || e instanceof DbConnectionError) return e;
   const message = e instanceof Error ? e.message : String(e);
   return new DbConnectionError(message, { lost, cause: e });
 }
@@ -125,46 +122,49 @@ function breaksConnection(e: Error): boolean {
 
 export function createPgDatabase(options: PgOptions): Database {
   const cacheSize = options.statementCacheSize ?? 500;
-  const poolConfig = {
+  const clientConfig = {
     connectionString: options.uri,
-    max: options.poolSize,
     connectionTimeoutMillis: options.acquisitionTimeout * 1000,
-    idleTimeoutMillis: options.maxIdletime * 1000,
-    maxLifetimeSeconds: options.maxLifetime,
     fallback_application_name: options.applicationName,
     types: TEXT_TYPES,
-  } as pg.PoolConfig;
-  // Idle clients that die (server restart, pg_terminate_backend) emit errors on the pool; a
-  // client that dies while checked out emits "error" itself (its queries reject as well, and the
-  // transaction releases it as broken): both must be listened to or they crash the process.
-  const onPoolError = () => {};
-  const onConnect = (client: pg.PoolClient) => {
-    client.on("error", () => {});
-    // pg does not pass ParseComplete to custom submittables: count them for the burst.
-    const c = client as PgClient;
-    (c as unknown as { connection: { on(e: string, f: () => void): void } }).connection.on(
-      "parseComplete",
-      () => c.pgrstBurst?.parseComplete(),
-    );
-  };
-  const newPool = () => {
-    const p = new pg.Pool(poolConfig);
-    p.on("error", onPoolError);
-    p.on("connect", onConnect);
-    return p;
-  };
-  let pool = newPool();
+  } as pg.ClientConfig;
 
-  async function acquire(): Promise<PgClient> {
+  async function create(): Promise<PgClient> {
+    const client = new pg.Client(clientConfig) as unknown as PgClient;
+    // A connection that dies (server restart, pg_terminate_backend) emits "error": listened to,
+    // or it would crash the process; the pool then skips it (its queries fail and release it as
+    // broken when it was lent).
+    client.on("error", () => client.pgrstDead = true);
+    client.on("end", () => client.pgrstDead = true);
+    // pg does not pass ParseComplete to custom submittables: count them for the burst.
+    (client as unknown as { connection: { on(e: string, f: () => void): void } }).connection
+      .on("parseComplete", () => client.pgrstBurst?.parseComplete());
     try {
-      return await pool.connect() as PgClient;
+      await client.connect();
     } catch (e) {
+      client.end().catch(() => {});
       throw toDbError(e, false);
     }
+    return client;
   }
 
+  const newPool = () =>
+    new Pool<PgClient>({
+      max: options.poolSize,
+      acquireTimeoutMs: options.acquisitionTimeout * 1000,
+      idleMs: options.maxIdletime * 1000,
+      lifetimeMs: options.maxLifetime * 1000,
+      create,
+      destroy: (c) => c.end(),
+      alive: (c) => !c.pgrstDead,
+      timeoutError: () => new DbAcquireTimeout(),
+    });
+  let pool = newPool();
+
   async function transaction(spec: TxSpec): Promise<Rows[]> {
-    const client = await acquire();
+    // The pool the connection came from gets it back, even after a flush swapped the pool.
+    const from = pool;
+    const client = await from.acquire();
     let broken = false;
     try {
       return await runBurst(client, spec, cacheSize);
@@ -178,7 +178,7 @@ export function createPgDatabase(options: PgOptions): Database {
       }
       throw err;
     } finally {
-      client.release(broken ? new Error("connection broken") : undefined);
+      from.release(client, broken);
     }
   }
 
@@ -221,18 +221,18 @@ export function createPgDatabase(options: PgOptions): Database {
     transaction,
     listen,
     stats: () => ({
-      total: pool.totalCount,
+      total: pool.total,
       idle: pool.idleCount,
       waiting: pool.waitingCount,
       max: options.poolSize,
     }),
-    async flush() {
+    flush() {
       const old = pool;
       pool = newPool();
-      await old.end();
+      return old.end();
     },
-    async close() {
-      await pool.end();
+    close() {
+      return pool.end();
     },
   };
 }
@@ -335,20 +335,106 @@ class Burst {
   }
 }
 
-const concatBuffers = (chunks: readonly Uint8Array[]): Uint8Array => {
-  let n = 0;
-  for (const c of chunks) n += c.length;
-  const out = new Uint8Array(n);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
-};
-
 const SYNC = serialize.sync();
 const FLUSH = serialize.flush();
+
+const textEncoder = new TextEncoder();
+
+/**
+ * Frontend messages written straight into one growing buffer (Parse, Bind, Execute, Close):
+ * one TextEncoder pass per string, no Buffer per message.
+ */
+class Writer {
+  #buf = new Uint8Array(4096);
+  #view = new DataView(this.#buf.buffer);
+  #at = 0;
+  #ensure(n: number): void {
+    if (this.#at + n <= this.#buf.length) return;
+    let size = this.#buf.length * 2;
+    while (size < this.#at + n) size *= 2;
+    const next = new Uint8Array(size);
+    next.set(this.#buf.subarray(0, this.#at));
+    this.#buf = next;
+    this.#view = new DataView(next.buffer);
+  }
+  #byte(b: number): void {
+    this.#ensure(1);
+    this.#buf[this.#at++] = b;
+  }
+  #int16(n: number): void {
+    this.#ensure(2);
+    this.#view.setInt16(this.#at, n);
+    this.#at += 2;
+  }
+  #int32(n: number): void {
+    this.#ensure(4);
+    this.#view.setInt32(this.#at, n);
+    this.#at += 4;
+  }
+  /** A NUL-terminated string. */
+  #cstring(s: string): void {
+    this.#ensure(s.length * 3 + 1);
+    this.#at += textEncoder.encodeInto(s, this.#buf.subarray(this.#at)).written;
+    this.#buf[this.#at++] = 0;
+  }
+  #begin(code: number): number {
+    this.#byte(code);
+    const lengthAt = this.#at;
+    this.#int32(0);
+    return lengthAt;
+  }
+  #end(lengthAt: number): void {
+    this.#view.setInt32(lengthAt, this.#at - lengthAt);
+  }
+  parse(name: string, text: string): void {
+    const l = this.#begin(0x50); // P
+    this.#cstring(name);
+    this.#cstring(text);
+    this.#int16(0); // no parameter types: PostgreSQL infers them
+    this.#end(l);
+  }
+  bind(statement: string, values: readonly (string | null)[]): void {
+    const l = this.#begin(0x42); // B
+    this.#byte(0); // unnamed portal
+    this.#cstring(statement);
+    this.#int16(0); // all parameters in text format
+    this.#int16(values.length);
+    for (const v of values) {
+      if (v === null) {
+        this.#int32(-1);
+        continue;
+      }
+      this.#ensure(4 + v.length * 3);
+      const lenAt = this.#at;
+      this.#at += 4;
+      const written = textEncoder.encodeInto(v, this.#buf.subarray(this.#at)).written;
+      this.#view.setInt32(lenAt, written);
+      this.#at += written;
+    }
+    this.#int16(0); // all results in text format
+    this.#end(l);
+  }
+  execute(): void {
+    const l = this.#begin(0x45); // E
+    this.#byte(0); // unnamed portal
+    this.#int32(0); // no row limit
+    this.#end(l);
+  }
+  close(name: string): void {
+    const l = this.#begin(0x43); // C
+    this.#byte(0x53); // S: a prepared statement
+    this.#cstring(name);
+    this.#end(l);
+  }
+  raw(bytes: Uint8Array): void {
+    this.#ensure(bytes.length);
+    this.#buf.set(bytes, this.#at);
+    this.#at += bytes.length;
+  }
+  bytes(): Uint8Array {
+    return this.#buf.subarray(0, this.#at);
+  }
+}
 
 /** Names of the fixed statements (BEGIN …, COMMIT, ROLLBACK…), prepared once per connection. */
 const FIXED = new Map<string, string>();
@@ -357,46 +443,50 @@ const FIXED = new Map<string, string>();
  * Bind + Execute of a parameterless statement such as BEGIN, with its Parse the first time on
  * this connection (its name is then recorded in `parses`, to be marked prepared when it parsed).
  */
-function fixed(client: PgClient, text: string, parses: (string | null)[]): Uint8Array[] {
+function fixed(w: Writer, client: PgClient, text: string, parses: (string | null)[]): void {
   let name = FIXED.get(text);
   if (name === undefined) FIXED.set(text, name = `pgrst_fixed_${FIXED.size + 1}`);
-  const bindExecute = [serialize.bind({ statement: name }), serialize.execute({})];
-  if (client.pgrstFixed?.has(name)) return bindExecute;
-  parses.push(name);
-  return [serialize.parse({ name, text }), ...bindExecute];
+  if (!client.pgrstFixed?.has(name)) {
+    parses.push(name);
+    w.parse(name, text);
+  }
+  w.bind(name, []);
+  w.execute();
 }
 
-function endMessages(client: PgClient, rollback: boolean, parses: (string | null)[]): Uint8Array[] {
-  return rollback
-    ? [...fixed(client, "SET CONSTRAINTS ALL IMMEDIATE", parses), ...fixed(client, "ROLLBACK", parses), SYNC]
-    : [...fixed(client, "COMMIT", parses), SYNC];
+function endMessages(w: Writer, client: PgClient, rollback: boolean, parses: (string | null)[]): void {
+  if (rollback) {
+    fixed(w, client, "SET CONSTRAINTS ALL IMMEDIATE", parses);
+    fixed(w, client, "ROLLBACK", parses);
+  } else {
+    fixed(w, client, "COMMIT", parses);
+  }
+  w.raw(SYNC);
 }
 
 async function runBurst(client: PgClient, spec: TxSpec, cacheSize: number): Promise<Rows[]> {
   const evicted: string[] = [];
-  const chunks: Uint8Array[] = [];
+  const w = new Writer();
   const parses: (string | null)[] = [];
   const plan = spec.statements.map((s) => prepared(client, s, cacheSize, evicted));
-  for (const name of evicted) chunks.push(serialize.close({ type: "S", name }));
+  for (const name of evicted) w.close(name);
   const mode = spec.readOnly ? "READ ONLY" : "READ WRITE";
-  chunks.push(...fixed(client, `BEGIN ISOLATION LEVEL ${ISOLATION_SQL[spec.isolation]} ${mode}`, parses));
+  fixed(w, client, `BEGIN ISOLATION LEVEL ${ISOLATION_SQL[spec.isolation]} ${mode}`, parses);
   spec.statements.forEach((s, i) => {
     const [name, parse] = plan[i];
     if (parse) {
-      chunks.push(serialize.parse({ name: name ?? "", text: s.text }));
+      w.parse(name ?? "", s.text);
       parses.push(name);
     }
-    chunks.push(
-      serialize.bind({ statement: name ?? "", values: s.params as (string | null)[] }),
-      serialize.execute({}),
-    );
+    w.bind(name ?? "", s.params);
+    w.execute();
   });
   const check = spec.check;
-  if (check) chunks.push(FLUSH);
-  else chunks.push(...endMessages(client, spec.rollback, parses));
+  if (check) w.raw(FLUSH);
+  else endMessages(w, client, spec.rollback, parses);
   const cache = client.pgrstPrepared ??= new Map();
   const fixedNames = client.pgrstFixed ??= new Set();
-  const burst = new Burst(concatBuffers(chunks), parses, 1 + spec.statements.length, !check, (name) => {
+  const burst = new Burst(w.bytes(), parses, 1 + spec.statements.length, !check, (name) => {
     if (name.startsWith("pgrst_fixed_")) fixedNames.add(name);
     else cache.set(name, true);
   });
@@ -407,9 +497,14 @@ async function runBurst(client: PgClient, spec: TxSpec, cacheSize: number): Prom
     const results = burst.results.slice(1, 1 + spec.statements.length) as Rows[];
     if (check) {
       const rejection = check(results);
-      burst.end(concatBuffers(
-        rejection ? [...fixed(client, "ROLLBACK", parses), SYNC] : endMessages(client, spec.rollback, parses),
-      ));
+      const end = new Writer();
+      if (rejection) {
+        fixed(end, client, "ROLLBACK", parses);
+        end.raw(SYNC);
+      } else {
+        endMessages(end, client, spec.rollback, parses);
+      }
+      burst.end(end.bytes());
       await burst.done;
       if (rejection) throw new CheckRejection(rejection);
       return results;
