@@ -136,9 +136,9 @@ export class Pool<C> {
 
   #startSweeper(): void {
     if (this.#sweeper !== undefined) return;
+    // It runs only while there are idle connections (open sockets keep the process alive anyway)
+    // or waiters (whose timeout must fire); `end()` stops it.
     this.#sweeper = setInterval(() => this.#sweep(), SWEEP_MS);
-    // Do not keep the process alive for the sweeper (Node timers have unref; Deno's are numbers).
-    (this.#sweeper as unknown as { unref?: () => void }).unref?.();
   }
 
   #stopSweeper(): void {
