@@ -90,8 +90,8 @@ export type LoadResult =
  * `startingUp: true`), once the server is connected.
  *
  * @example
- * const r = await loadConfig({ argv: Deno.args, env: Deno.env.toObject(), readTextFile: Deno.readTextFile });
- * if (r.kind === "exit") { console.log(r.stdout); console.error(r.stderr); Deno.exit(r.exitCode); }
+ * const r = await loadConfig({ argv: runtime.args, env: runtime.env(), readTextFile: runtime.readTextFile });
+ * if (r.kind === "exit") { console.log(r.stdout); console.error(r.stderr); runtime.exit(r.exitCode); }
  */
 export async function loadConfig(
   options: ConfigWorld & { readonly argv: readonly string[]; readonly programName?: string },

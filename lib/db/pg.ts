@@ -23,6 +23,7 @@
 // @ts-types="npm:@types/pg@8.15.6"
 import pg from "pg";
 import { Pool } from "./pool.ts";
+import { Burst, FLUSH, SYNC, Writer } from "./wire.ts";
 import {
   type Database,
   DbAcquireTimeout,
@@ -34,7 +35,6 @@ import {
   type Statement,
   type TxSpec,
 } from "./db.ts";
-import { deferred } from "../deferred.ts";
 
 export interface PgOptions {
   readonly uri: string;
@@ -244,201 +244,6 @@ export function createPgDatabase(options: PgOptions): Database {
 /** A `check` refused the results: the transaction was rolled back, the check's error stands. */
 class CheckRejection {
   constructor(readonly error: Error) {}
-}
-
-/**
- * One transaction as ONE pg "submittable" on the connection: every message of the burst is
- * written at once (Close of evicted statements, BEGIN, each statement as Parse?/Bind/Execute,
- * COMMIT, Sync) and the replies are collected here, without a pg Query object per statement.
- * With a `check`, the burst stops at a Flush; the end (COMMIT/ROLLBACK + Sync) is written once
- * the check has seen the results.
- */
-class Burst {
-  readonly results: (string | null)[][][] = [];
-  #current: (string | null)[][] = [];
-  readonly #expected: number;
-  readonly #parses: (string | null)[];
-  #parsed = 0;
-  readonly #onParsed: (name: string) => void;
-  readonly #messages: Uint8Array;
-  readonly #results = deferred<void>();
-  readonly #done = deferred<void>();
-  #connection: { stream: { write(b: Uint8Array): boolean }; sync(): void } | null = null;
-  #ended: boolean;
-
-  constructor(
-    messages: Uint8Array,
-    parses: (string | null)[],
-    expectedCommands: number,
-    ended: boolean,
-    onParsed: (name: string) => void,
-  ) {
-    this.#messages = messages;
-    this.#parses = parses;
-    this.#expected = expectedCommands;
-    this.#ended = ended;
-    this.#onParsed = onParsed;
-    // Rejections are observed by whoever awaits; never unhandled.
-    this.#results.promise.catch(() => {});
-    this.#done.promise.catch(() => {});
-  }
-
-  /** Resolves when every statement's command has completed. */
-  get completed(): Promise<void> {
-    return this.#results.promise;
-  }
-  /** Resolves at ReadyForQuery (the end of the burst). */
-  get done(): Promise<void> {
-    return this.#done.promise;
-  }
-
-  /** Writes the end of the transaction after a check (then Sync). */
-  end(messages: Uint8Array): void {
-    this.#ended = true;
-    this.#connection!.stream.write(messages);
-  }
-
-  // ---- pg's submittable protocol
-  submit(connection: { stream: { write(b: Uint8Array): boolean }; sync(): void }): null {
-    this.#connection = connection;
-    connection.stream.write(this.#messages);
-    return null;
-  }
-  parseComplete(): void {
-    const name = this.#parses[this.#parsed++];
-    if (name) this.#onParsed(name);
-  }
-  handleRowDescription(): void {}
-  handleDataRow(msg: { fields: (string | null)[] }): void {
-    this.#current.push(msg.fields);
-  }
-  handleCommandComplete(): void {
-    this.results.push(this.#current);
-    this.#current = [];
-    if (this.results.length === this.#expected) this.#results.resolve();
-  }
-  handleEmptyQuery(): void {
-    this.handleCommandComplete();
-  }
-  handlePortalSuspended(): void {}
-  handleCopyInResponse(connection: { sendCopyFail(m: string): void }): void {
-    connection.sendCopyFail("COPY is not supported");
-  }
-  handleCopyData(): void {}
-  handleError(err: unknown): void {
-    // Without an end written yet, PostgreSQL waits for a Sync before it answers again.
-    if (!this.#ended && this.#connection && !(err instanceof Error && !("severity" in err))) {
-      this.#connection.sync();
-    }
-    this.#ended = true;
-    this.#results.reject(err);
-    this.#done.reject(err);
-  }
-  handleReadyForQuery(): void {
-    this.#done.resolve();
-  }
-}
-
-/** Sync ('S') and Flush ('H'): a type byte and the length 4. */
-const SYNC = new Uint8Array([0x53, 0, 0, 0, 4]);
-const FLUSH = new Uint8Array([0x48, 0, 0, 0, 4]);
-
-const textEncoder = new TextEncoder();
-
-/**
- * Frontend messages written straight into one growing buffer (Parse, Bind, Execute, Close):
- * one TextEncoder pass per string, no Buffer per message.
- */
-class Writer {
-  #buf = new Uint8Array(4096);
-  #view = new DataView(this.#buf.buffer);
-  #at = 0;
-  #ensure(n: number): void {
-    if (this.#at + n <= this.#buf.length) return;
-    let size = this.#buf.length * 2;
-    while (size < this.#at + n) size *= 2;
-    const next = new Uint8Array(size);
-    next.set(this.#buf.subarray(0, this.#at));
-    this.#buf = next;
-    this.#view = new DataView(next.buffer);
-  }
-  #byte(b: number): void {
-    this.#ensure(1);
-    this.#buf[this.#at++] = b;
-  }
-  #int16(n: number): void {
-    this.#ensure(2);
-    this.#view.setInt16(this.#at, n);
-    this.#at += 2;
-  }
-  #int32(n: number): void {
-    this.#ensure(4);
-    this.#view.setInt32(this.#at, n);
-    this.#at += 4;
-  }
-  /** A NUL-terminated string. */
-  #cstring(s: string): void {
-    this.#ensure(s.length * 3 + 1);
-    this.#at += textEncoder.encodeInto(s, this.#buf.subarray(this.#at)).written;
-    this.#buf[this.#at++] = 0;
-  }
-  #begin(code: number): number {
-    this.#byte(code);
-    const lengthAt = this.#at;
-    this.#int32(0);
-    return lengthAt;
-  }
-  #end(lengthAt: number): void {
-    this.#view.setInt32(lengthAt, this.#at - lengthAt);
-  }
-  parse(name: string, text: string): void {
-    const l = this.#begin(0x50); // P
-    this.#cstring(name);
-    this.#cstring(text);
-    this.#int16(0); // no parameter types: PostgreSQL infers them
-    this.#end(l);
-  }
-  bind(statement: string, values: readonly (string | null)[]): void {
-    const l = this.#begin(0x42); // B
-    this.#byte(0); // unnamed portal
-    this.#cstring(statement);
-    this.#int16(0); // all parameters in text format
-    this.#int16(values.length);
-    for (const v of values) {
-      if (v === null) {
-        this.#int32(-1);
-        continue;
-      }
-      this.#ensure(4 + v.length * 3);
-      const lenAt = this.#at;
-      this.#at += 4;
-      const written = textEncoder.encodeInto(v, this.#buf.subarray(this.#at)).written;
-      this.#view.setInt32(lenAt, written);
-      this.#at += written;
-    }
-    this.#int16(0); // all results in text format
-    this.#end(l);
-  }
-  execute(): void {
-    const l = this.#begin(0x45); // E
-    this.#byte(0); // unnamed portal
-    this.#int32(0); // no row limit
-    this.#end(l);
-  }
-  close(name: string): void {
-    const l = this.#begin(0x43); // C
-    this.#byte(0x53); // S: a prepared statement
-    this.#cstring(name);
-    this.#end(l);
-  }
-  raw(bytes: Uint8Array): void {
-    this.#ensure(bytes.length);
-    this.#buf.set(bytes, this.#at);
-    this.#at += bytes.length;
-  }
-  bytes(): Uint8Array {
-    return this.#buf.subarray(0, this.#at);
-  }
 }
 
 /** Names of the fixed statements (BEGIN …, COMMIT, ROLLBACK…), prepared once per connection. */
