@@ -13,6 +13,7 @@
  */
 import type { AppState } from "./app_state.ts";
 import { DbConnectionError, DbServerError } from "./db/db.ts";
+import { runInspectTx } from "./db/inspect_tx.ts";
 import { runMainTx } from "./db/main_tx.ts";
 import { Errors, PgrstError } from "./errors.ts";
 import { fromDbError } from "./pg_errors.ts";
@@ -20,10 +21,12 @@ import { LEGACY_TARGET_MESSAGE, legacyWarningHint } from "./plan/embed.ts";
 import { planAction } from "./plan/plan.ts";
 import type { ActionPlan, ReadPlan } from "./plan/types.ts";
 import { buildMainQuery } from "./query/main_query.ts";
+import { buildOpenApiQueries } from "./query/openapi.ts";
 import { buildPreRequest, buildTxSettings } from "./query/tx_settings.ts";
 import { parseApiRequest } from "./request/api_request.ts";
 import { parsePreferences } from "./request/preferences.ts";
 import { type PgrstResponse, respond, respondInfo } from "./response/response.ts";
+import { respondOpenApi } from "./response/openapi.ts";
 import { headerBytes, type HeaderList } from "./response/headers.ts";
 import { corsHeaders, corsPreflight } from "./response/cors.ts";
 import { type ServerTiming, serverTimingHeader, stopwatch } from "./response/timing.ts";
@@ -90,7 +93,19 @@ function createPipeline(state: AppState): (request: Request) => Promise<Response
         timing.transaction = lap();
         res = respondInfo(plan.plan, catalog);
       } else if (plan.plan.kind === "inspect") {
-        throw Errors.openApiDisabled();
+        const schema = plan.plan.schema;
+        const source = await runInspectTx(state.db, {
+          schema,
+          mode: config.openapiMode,
+          queries: buildOpenApiQueries(schema, config.openapiMode),
+          txSettings: buildTxSettings({ config, auth, request: req }),
+          preRequest: config.dbPreRequest ? buildPreRequest(config.dbPreRequest) : null,
+          isolation: config.roleIsolationLevels.get(auth.role) ?? "read committed",
+          prepare: config.dbPreparedStatements,
+          catalog,
+        });
+        timing.transaction = lap();
+        res = respondOpenApi(plan.plan, source, req, config, catalog);
       } else {
         const query = buildMainQuery(plan, config, req);
         const result = await runMainTx(state.db, {

@@ -3,7 +3,7 @@
  * computed relationships, data representations and media-type handlers. See `queries.ts` for
  * the conventions (constant SQL, JSON parameters, empty `search_path`).
  */
-import { param, type Sql, sql } from "../query/sql.ts";
+import { empty, param, type Sql, sql } from "../query/sql.ts";
 import { schemaOids } from "./queries.ts";
 
 /**
@@ -22,8 +22,15 @@ import { schemaOids } from "./queries.ts";
  *
  * Input parameters are the IN, INOUT and VARIADIC entries of `proallargtypes` (`proargtypes`
  * when all are IN), numbered in order; a parameter is required when no default covers it.
+ *
+ * `executableOnly`: only the functions the current role may execute (PostgREST's
+ * `accessibleFuncs`, run per request for the OpenAPI document in `follow-privileges` mode).
  */
-export function routinesQuery(schemas: readonly string[], hoistedSettings: readonly string[]): Sql {
+export function routinesQuery(
+  schemas: readonly string[],
+  hoistedSettings: readonly string[],
+  options: { readonly executableOnly?: boolean } = {},
+): Sql {
   return sql`
   with recursive
   domain_chain as (
@@ -41,6 +48,7 @@ export function routinesQuery(schemas: readonly string[], hoistedSettings: reado
     select p.*
     from pg_proc p
     where p.prokind = 'f' and p.pronamespace = any(${schemaOids(schemas)})
+      ${options.executableOnly ? sql`and has_function_privilege(p.oid, 'execute')` : empty}
   ),
   inputs as (
     select p.oid, p.pronargs, p.pronargdefaults, i.name, i.type, i.mode, i.idx

@@ -36,6 +36,9 @@ const MEDIA_KINDS: Record<string, MediaType> = {
   "text/plain": { kind: "text" },
   "text/xml": { kind: "xml" },
   "application/octet-stream": { kind: "octet" },
+  // Types `Accept` parses to their own kinds: a handler must be keyed the same way.
+  "application/openapi+json": { kind: "openapi" },
+  "application/x-www-form-urlencoded": { kind: "urlencoded" },
 };
 
 function handlerMediaType(name: string): MediaType {

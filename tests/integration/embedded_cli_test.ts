@@ -96,6 +96,21 @@ Deno.test("a new embedded database gets the demo and the banner shows its curls"
     const body = await res.json() as { title: string; year: number }[];
     assert.ok(body.length > 0);
     assert.ok(body.every((b, i) => b.year < 1970 && (i === 0 || body[i - 1].year <= b.year)));
+    // The banner's last curl: the OpenAPI document of the demo schema.
+    assert.equal(urls[3], "http://localhost:3999/");
+    const root = await run.handler!(new Request("http://localhost/"));
+    assert.equal(root.headers.get("content-type"), "application/openapi+json; charset=utf-8");
+    const doc = await root.json() as { info: { title: string }; paths: Record<string, unknown> };
+    assert.equal(doc.info.title, "pgrst demo: a small library");
+    assert.deepEqual(Object.keys(doc.paths), [
+      "/",
+      "/authors",
+      "/book_stats",
+      "/books",
+      "/reviews",
+      "/rpc/me",
+      "/rpc/search_books",
+    ]);
   } finally {
     if (run.code === undefined) assert.equal(await run.stop(), 0);
   }
