@@ -167,30 +167,33 @@ function toResponse(
   timing: ServerTiming | null,
 ): Response {
   checkStatus(res.status);
-  const headers = new Headers();
   // Values are byte strings already (`headerBytes`): text from the database goes out as UTF-8.
-  for (const [k, v] of res.headers) headers.append(k, v);
-  if (timing !== null) headers.set("Server-Timing", serverTimingHeader(timing));
-  if (!headers.has("vary")) headers.set("Vary", "Accept, Prefer, Range");
+  // A plain list goes to `Response` (no intermediate `Headers` object on the per-request path).
+  const headers: HeaderList = [...res.headers];
+  const has = (name: string) => headers.some(([k]) => k.length === name.length && k.toLowerCase() === name);
+  if (timing !== null) headers.push(["Server-Timing", serverTimingHeader(timing)]);
+  if (!has("vary")) headers.push(["Vary", "Accept, Prefer, Range"]);
   const readPlan = rootReadPlan(plan);
   const legacyHint = readPlan !== null && state.config.urlUseLegacyTargetNames
     ? legacyWarningHint(readPlan)
     : null;
   if (legacyHint !== null) {
-    headers.append(
+    headers.push([
       "Warning",
       `299 PostgRESTv${
         POSTGREST_VERSION.replaceAll(" ", "")
       } "${LEGACY_TARGET_MESSAGE} Update ${legacyHint} in query string filters, orders or limits."`,
-    );
+    ]);
   }
-  if (res.status === 503) headers.set("Retry-After", String(state.retryAfterSeconds()));
-  addCommonHeaders(state, request, headers);
+  if (res.status === 503) headers.push(["Retry-After", String(state.retryAfterSeconds())]);
+  if (!has("server")) headers.push(["Server", SERVER]);
+  const trace = state.config.serverTraceHeader;
+  if (trace !== null) headers.push([trace, request.headers.get(trace) ?? ""]);
   // A string body would make `Response` add `Content-Type: text/plain` to responses that have
   // none (a 201 without representation); bytes do not.
   const body = res.body === null || request.method === "HEAD"
     ? null
-    : headers.has("content-type") || typeof res.body !== "string"
+    : typeof res.body !== "string" || has("content-type")
     ? res.body
     : encoder.encode(res.body);
   return new Response(body, { status: res.status, headers });

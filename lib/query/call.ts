@@ -105,7 +105,7 @@ export function mainCall(a: MainCallArgs): Sql {
   const single = !a.call.routine.returnType.setOf;
   const pageCount = single ? sql`1` : sql`pg_catalog.count(_postgrest_t)`;
   const [cte, total] = countParts(
-    readPlanToCountQuery(a.plan),
+    () => readPlanToCountQuery(a.plan),
     pageCount,
     shouldCount(a.count),
     a.maxRows,

@@ -21,7 +21,8 @@ export function buildMainQuery(plan: ActionPlan, config: AppConfig, req: ApiRequ
   const p = plan.plan;
   switch (p.kind) {
     case "read": {
-      const countQuery = readPlanToCountQuery(p.readPlan);
+      let count: Sql | undefined;
+      const countQuery = () => count ??= readPlanToCountQuery(p.readPlan);
       const main = mainRead({
         plan: p.readPlan,
         countQuery,
@@ -32,7 +33,7 @@ export function buildMainQuery(plan: ActionPlan, config: AppConfig, req: ApiRequ
       });
       return {
         main: withMediaType(p.media, main),
-        explain: shouldExplainCount(req.preferences.count) ? explainCount(countQuery) : null,
+        explain: shouldExplainCount(req.preferences.count) ? explainCount(countQuery()) : null,
       };
     }
     case "call":

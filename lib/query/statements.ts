@@ -103,7 +103,7 @@ const isAllRows = (r: Range) => r.offset === 0 && r.upper === null;
 
 /** The count CTE and the `total_result_set` expression (PostgREST's `countF`). */
 export function countParts(
-  countQuery: Sql,
+  countQuery: () => Sql,
   pageCount: Sql,
   doCount: boolean,
   maxRows: number | null,
@@ -113,7 +113,7 @@ export function countParts(
   // Without max-rows or a range the page is the whole result: no second count needed.
   if (maxRows === null && isAllRows(range)) return [empty, pageCount];
   return [
-    sql`, pgrst_source_count AS (${countQuery})`,
+    sql`, pgrst_source_count AS (${countQuery()})`,
     sql`(SELECT pg_catalog.count(*) FROM pgrst_source_count)`,
   ];
 }
@@ -124,7 +124,8 @@ const RESPONSE_GUCS = sql`${currentSetting("response.headers")} AS response_head
 
 export interface MainReadArgs {
   readonly plan: ReadPlan;
-  readonly countQuery: Sql;
+  /** Built only when a count is wanted. */
+  readonly countQuery: () => Sql;
   readonly count: Preferences["count"];
   readonly maxRows: number | null;
   readonly range: Range;
@@ -133,7 +134,7 @@ export interface MainReadArgs {
 
 export function mainRead(a: MainReadArgs): Sql {
   const countQuery = a.count === "estimated" && a.maxRows !== null
-    ? sql`${a.countQuery} LIMIT ${param(a.maxRows + 1)}`
+    ? () => sql`${a.countQuery()} LIMIT ${param(a.maxRows! + 1)}`
     : a.countQuery;
   const pageCount = sql`pg_catalog.count(_postgrest_t)`;
   const [cte, total] = countParts(countQuery, pageCount, shouldCount(a.count), a.maxRows, a.range);
