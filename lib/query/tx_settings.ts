@@ -81,15 +81,34 @@ export function jsonTextObject(pairs: Pairs): string {
  */
 export function hoistedSettings(settings: Pairs, hoisted: readonly string[]): Pairs {
   if (settings.length === 0) return settings;
-  const patterns = hoisted.map((h) => {
-    try {
-      return new RegExp(h);
-    } catch {
-      return { test: (s: string) => s.includes(h) };
-    }
-  });
+  let patterns = compiled.get(hoisted);
+  if (patterns === undefined) {
+    patterns = hoisted.map((h) => {
+      try {
+        return new RegExp(h);
+      } catch {
+        return { test: (s: string) => s.includes(h) };
+      }
+    });
+    compiled.set(hoisted, patterns);
+  }
   return settings.filter(([k, v]) => patterns.some((p) => p.test(`${k}=${v}`)));
 }
+
+/** The patterns of each `db-hoisted-tx-settings` list, compiled once per configuration. */
+const compiled = new WeakMap<readonly string[], { test(s: string): boolean }[]>();
+
+/** The fixed setting names, written once (they read clearly in PostgreSQL's logs). */
+const NAMES = {
+  searchPath: sql`'search_path'`,
+  role: sql`'role'`,
+  claims: sql`'request.jwt.claims'`,
+  method: sql`'request.method'`,
+  path: sql`'request.path'`,
+  headers: sql`'request.headers'`,
+  cookies: sql`'request.cookies'`,
+  timezone: sql`'timezone'`,
+} as const;
 
 /**
  * The settings statement of one request.
@@ -101,18 +120,18 @@ export function hoistedSettings(settings: Pairs, hoisted: readonly string[]): Pa
 export function buildTxSettings(ctx: TxSettingsContext): Sql {
   const { config, auth, request } = ctx;
   const searchPath = [request.schema, ...config.dbExtraSearchPath].map(quoteIdent).join(", ");
-  const parts: Sql[] = [setConfig(sql`'search_path'`, searchPath)];
+  const parts: Sql[] = [setConfig(NAMES.searchPath, searchPath)];
   for (const s of config.roleSettings.get(auth.role) ?? []) parts.push(setDynamic(s));
   parts.push(
-    setConfig(sql`'role'`, auth.role),
-    setConfig(sql`'request.jwt.claims'`, auth.claims),
-    setConfig(sql`'request.method'`, request.method),
-    setConfig(sql`'request.path'`, request.path),
-    setConfig(sql`'request.headers'`, jsonTextObject(request.headers)),
-    setConfig(sql`'request.cookies'`, jsonTextObject(request.cookies)),
+    setConfig(NAMES.role, auth.role),
+    setConfig(NAMES.claims, auth.claims),
+    setConfig(NAMES.method, request.method),
+    setConfig(NAMES.path, request.path),
+    setConfig(NAMES.headers, jsonTextObject(request.headers)),
+    setConfig(NAMES.cookies, jsonTextObject(request.cookies)),
   );
   if (request.preferences.timezone !== null) {
-    parts.push(setConfig(sql`'timezone'`, request.preferences.timezone));
+    parts.push(setConfig(NAMES.timezone, request.preferences.timezone));
   }
   for (const s of hoistedSettings(ctx.functionSettings ?? [], config.dbHoistedTxSettings)) {
     parts.push(setDynamic(s));

@@ -120,8 +120,42 @@ export function pOpExpr(pValue: Parser<string>): Parser<OpExpr> {
 
 const pFilterValue = pOpExpr(pSingleVal);
 
+/**
+ * The common case `col=[not.]op.value` read without the combinators: the same result as the
+ * grammar for a plain column name and an operator that takes the rest as its value (anything
+ * else, errors included, goes through the grammar).
+ */
+const SIMPLE_KEY = /^[A-Za-z0-9_$]+$/;
+const SIMPLE_VALUE =
+  /^(not\.)?(eq|neq|gt|gte|lt|lte|like|ilike|match|imatch|cs|cd|ov|sl|sr|nxr|nxl|adj)\.([^]*)$/;
+const SIMPLE_OPS: ReadonlySet<string> = new Set(["neq", "cs", "cd", "ov", "sl", "sr", "nxr", "nxl", "adj"]);
+const NO_PATH: EmbedPath = [];
+
+function fastFilter(key: string, value: string): readonly [EmbedPath, Filter] | null {
+  if (!SIMPLE_KEY.test(key)) return null;
+  const m = SIMPLE_VALUE.exec(value);
+  if (m === null) return null;
+  const [, not, op, v] = m;
+  const operation: Operation = SIMPLE_OPS.has(op)
+    ? { kind: "simple", op: op as SimpleOperator, value: v }
+    : { kind: "quant", op: op as QuantOperator, quantifier: null, value: v };
+  return [NO_PATH, {
+    field: { name: key, jsonPath: [] },
+    opExpr: { kind: "op", negated: not !== undefined, operation },
+  }];
+}
+
 /** Parses a filter `key=value` into its embed path and `Filter`. */
 export function parseFilter(key: string, value: string, isRpcRead: boolean): readonly [EmbedPath, Filter] {
+  return fastFilter(key, value) ?? parseFilterWithGrammar(key, value, isRpcRead);
+}
+
+/** The grammar alone (what `parseFilter` falls back to; tests compare the two). */
+export function parseFilterWithGrammar(
+  key: string,
+  value: string,
+  isRpcRead: boolean,
+): readonly [EmbedPath, Filter] {
   const [path, field] = runGrammar(pTreePath, `failed to parse tree path (${key})`, key);
   const parser = isRpcRead ? alt<OpExpr>(pFilterValue, pure({ kind: "noOp", value })) : pFilterValue;
   const opExpr = runGrammar(parser, `failed to parse filter (${value})`, value);

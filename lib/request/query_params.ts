@@ -16,7 +16,7 @@ import { parseLogic } from "./logic.ts";
 import { parseOrder } from "./order.ts";
 import { limitOffsetRange } from "./range.ts";
 import { parseSelect } from "./select.ts";
-import type { EmbedPath, Filter, LogicTree, OrderTerm, QueryParams, Range } from "./types.ts";
+import type { EmbedPath, Filter, LogicTree, OrderTerm, QueryParams, Range, SelectItem } from "./types.ts";
 
 /** One `key[=value]` pair: bytes (as a binary string) for the canonical form, and decoded text. */
 interface Pair {
@@ -159,6 +159,24 @@ function rangesByPath(params: readonly (readonly [string, string])[]): Map<strin
   return ranges;
 }
 
+/**
+ * Select and order lists repeat from request to request (they carry no values): their parses are
+ * kept, bounded. Results are immutable, so they are shared; errors are not kept.
+ */
+const MEMO_SIZE = 256;
+const selects = new Map<string, readonly SelectItem[]>();
+const orders = new Map<string, readonly [EmbedPath, readonly OrderTerm[]]>();
+
+function memo<T>(cache: Map<string, T>, key: string, parse: () => T): T {
+  let v = cache.get(key);
+  if (v === undefined) {
+    v = parse();
+    if (cache.size >= MEMO_SIZE) cache.delete(cache.keys().next().value!);
+    cache.set(key, v);
+  }
+  return v;
+}
+
 export function parseQueryParams(queryString: string, isRpcRead: boolean): QueryParams {
   const pairs = splitQuery(queryString);
   const withValue: (readonly [string, string])[] = [];
@@ -168,7 +186,7 @@ export function parseQueryParams(queryString: string, isRpcRead: boolean): Query
   const filterParams = withValue.filter(([k]) => !RESERVED_EMBEDDABLE.has(lastWord(k)) && !RESERVED.has(k));
 
   const order: (readonly [EmbedPath, readonly OrderTerm[]])[] = endingIn(["order"]).map(([k, v]) =>
-    parseOrder(k, v)
+    memo(orders, `${k}\u0000${v}`, () => parseOrder(k, v))
   );
   const logic: (readonly [EmbedPath, LogicTree])[] = endingIn(["and", "or"]).map(([k, v]) =>
     parseLogic(k, v)
@@ -177,7 +195,8 @@ export function parseQueryParams(queryString: string, isRpcRead: boolean): Query
   const columns = columnsValue === null
     ? null
     : new Set(runGrammar(pColumns, `failed to parse columns parameter (${columnsValue})`, columnsValue));
-  const select = parseSelect(lookup("select") ?? "*");
+  const selectValue = lookup("select") ?? "*";
+  const select = memo(selects, selectValue, () => parseSelect(selectValue));
 
   const filters: (readonly [EmbedPath, Filter])[] = [];
   const rpcParams: (readonly [string, string])[] = [];
