@@ -64,7 +64,7 @@ function createPipeline(state: AppState): (request: Request) => Promise<Response
   return async (request) => {
     let authenticated = false;
     const timing: ServerTiming = {};
-    const lap = stopwatch();
+    const lap = stopwatch(state.config.serverTimingEnabled);
     try {
       const config = state.config;
       const url = new URL(request.url);

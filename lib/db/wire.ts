@@ -108,9 +108,16 @@ const textEncoder = new TextEncoder();
  * Frontend messages written straight into one growing buffer (Parse, Bind, Execute, Close):
  * one TextEncoder pass per string, no Buffer per message.
  */
+/**
+ * The buffer writers fill: shared, since a burst is written synchronously and copied out before
+ * anything else can run (grown buffers up to 1 MiB are kept).
+ */
+let scratch = new Uint8Array(4096);
+let scratchView = new DataView(scratch.buffer);
+
 export class Writer {
-  #buf = new Uint8Array(4096);
-  #view = new DataView(this.#buf.buffer);
+  #buf = scratch;
+  #view = scratchView;
   #at = 0;
   #ensure(n: number): void {
     if (this.#at + n <= this.#buf.length) return;
@@ -195,7 +202,13 @@ export class Writer {
     this.#buf.set(bytes, this.#at);
     this.#at += bytes.length;
   }
+  /** The messages, copied out (the scratch buffer is reused by the next writer). */
   bytes(): Uint8Array {
-    return this.#buf.subarray(0, this.#at);
+    const out = this.#buf.slice(0, this.#at);
+    if (this.#buf.length > scratch.length && this.#buf.length <= 1 << 20) {
+      scratch = this.#buf;
+      scratchView = this.#view;
+    }
+    return out;
   }
 }

@@ -23,6 +23,7 @@ function representationFunction(
   source: string,
   target: string,
 ): QualifiedIdentifier | null {
+  if (catalog.representations.length === 0) return null;
   let index = representationIndex.get(catalog);
   if (!index) {
     index = new Map(catalog.representations.map((r) => [`${r.sourceType}\u0000${r.targetType}`, r.function]));

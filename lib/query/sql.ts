@@ -70,8 +70,17 @@ export const empty: Sql = new Sql([]);
 
 /** Quotes one name: doubles embedded quotes, drops NUL characters (PostgreSQL cannot store them). */
 export function quoteIdent(name: string): string {
-  return `"${name.replaceAll("\0", "").replaceAll('"', '""')}"`;
+  let q = quoted.get(name);
+  if (q === undefined) {
+    q = `"${name.replaceAll("\0", "").replaceAll('"', '""')}"`;
+    if (quoted.size >= 10_000) quoted.clear();
+    quoted.set(name, q);
+  }
+  return q;
 }
+
+/** Identifiers repeat (catalog names): each is quoted once. */
+const quoted = new Map<string, string>();
 
 /**
  * Identifier, each argument quoted separately and joined with dots:
@@ -144,14 +153,16 @@ export interface RenderedSql {
 
 /** Numbers the parameters in order and returns the text with its parameter values. */
 export function render(q: Sql): RenderedSql {
-  let text = "";
+  // Joined, not concatenated: a flat string (the driver hashes it to find its prepared statement).
+  const parts: string[] = new Array(q.chunks.length);
   const params: (string | null)[] = [];
-  for (const c of q.chunks) {
-    if (typeof c === "string") text += c;
+  for (let i = 0; i < q.chunks.length; i++) {
+    const c = q.chunks[i];
+    if (typeof c === "string") parts[i] = c;
     else {
       params.push(c.value);
-      text += `$${params.length}`;
+      parts[i] = `$${params.length}`;
     }
   }
-  return { text, params };
+  return { text: parts.join(""), params };
 }

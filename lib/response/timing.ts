@@ -30,7 +30,8 @@ export function serverTimingHeader(timing: ServerTiming): string {
 }
 
 /** A stopwatch over `performance.now()` (a web standard, available on every runtime). */
-export function stopwatch(): () => number {
+export function stopwatch(enabled = true): () => number {
+  if (!enabled) return () => 0;
   let last = performance.now();
   return () => {
     const now = performance.now();
