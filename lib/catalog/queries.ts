@@ -56,10 +56,11 @@ export function schemaDescriptionsQuery(schemas: readonly string[]): Sql {
  * - Views and foreign tables are writable per `pg_relation_is_updatable`, which counts
  *   `INSTEAD OF` triggers and rules (bit 8 insert, 4 update, 16 delete).
  */
-export function relationsQuery(schemas: readonly string[]): Sql {
-  return sql`
-  with recursive
-  domain_chain as (
+/**
+ * The base type of every domain, through domains of domains (`with recursive`): the CTEs
+ * `domain_chain` and `domain_base (domain, base)`, shared by the catalog queries.
+ */
+export const DOMAIN_BASE: Sql = sql`domain_chain as (
     select oid as domain, typbasetype as base from pg_type where typtype = 'd'
     union all
     select dc.domain, t.typbasetype
@@ -69,7 +70,12 @@ export function relationsQuery(schemas: readonly string[]): Sql {
     select dc.domain, dc.base
     from domain_chain dc join pg_type t on t.oid = dc.base
     where t.typtype <> 'd'
-  ),
+  )`;
+
+export function relationsQuery(schemas: readonly string[]): Sql {
+  return sql`
+  with recursive
+  ${DOMAIN_BASE},
   rels as (
     select c.oid, c.relnamespace, c.relname, c.relkind
     from pg_class c

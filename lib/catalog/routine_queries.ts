@@ -4,7 +4,7 @@
  * the conventions (constant SQL, JSON parameters, empty `search_path`).
  */
 import { empty, param, type Sql, sql } from "../query/sql.ts";
-import { schemaOids } from "./queries.ts";
+import { DOMAIN_BASE, schemaOids } from "./queries.ts";
 
 /**
  * Callable functions of the exposed schemas. One row per function:
@@ -33,17 +33,7 @@ export function routinesQuery(
 ): Sql {
   return sql`
   with recursive
-  domain_chain as (
-    select oid as domain, typbasetype as base from pg_type where typtype = 'd'
-    union all
-    select dc.domain, t.typbasetype
-    from domain_chain dc join pg_type t on t.oid = dc.base and t.typtype = 'd'
-  ),
-  domain_base as (
-    select dc.domain, dc.base
-    from domain_chain dc join pg_type t on t.oid = dc.base
-    where t.typtype <> 'd'
-  ),
+  ${DOMAIN_BASE},
   procs as (
     select p.*
     from pg_proc p
@@ -188,12 +178,7 @@ export const representationsQuery: Sql = sql`
 export function mediaHandlersQuery(schemas: readonly string[]): Sql {
   return sql`
   with recursive
-  domain_chain as (
-    select oid as domain, typbasetype as base from pg_type where typtype = 'd'
-    union all
-    select dc.domain, t.typbasetype
-    from domain_chain dc join pg_type t on t.oid = dc.base and t.typtype = 'd'
-  ),
+  ${DOMAIN_BASE},
   media_types as (
     select
       t.oid,
