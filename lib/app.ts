@@ -20,7 +20,7 @@ import { fromDbError } from "./pg_errors.ts";
 import { LEGACY_TARGET_MESSAGE, legacyWarningHint } from "./plan/embed.ts";
 import { planAction } from "./plan/plan.ts";
 import type { ActionPlan, ReadPlan } from "./plan/types.ts";
-import { buildMainQuery } from "./query/main_query.ts";
+import { buildMainQuery, renderMainQuery } from "./query/main_query.ts";
 import { buildOpenApiQueries } from "./query/openapi.ts";
 import { buildPreRequest, buildTxSettings } from "./query/tx_settings.ts";
 import { parseApiRequest } from "./request/api_request.ts";
@@ -85,7 +85,10 @@ function createPipeline(state: AppState): (request: Request) => Promise<Response
         preferences,
       );
       timing.parse = lap();
-      const plan = planAction(req, config, catalog);
+      const { plan, query } = state.shapes.prepare(url, request.headers, req, config, catalog, (r) => {
+        const plan = planAction(r, config, catalog);
+        return { plan, query: renderMainQuery(buildMainQuery(plan, config, r)) };
+      });
       timing.plan = lap();
       logLegacyTargetNames(state, request, url, plan);
       let res: PgrstResponse;
@@ -107,7 +110,6 @@ function createPipeline(state: AppState): (request: Request) => Promise<Response
         timing.transaction = lap();
         res = respondOpenApi(plan.plan, source, req, config, catalog);
       } else {
-        const query = buildMainQuery(plan, config, req);
         const result = await runMainTx(state.db, {
           plan: plan.plan,
           explain: plan.explain,

@@ -8,6 +8,7 @@ import type { Catalog } from "./catalog/types.ts";
 import type { AppConfig, LogLevel } from "./config/types.ts";
 import type { Database } from "./db/db.ts";
 import { Errors, PgrstError } from "./errors.ts";
+import { ShapeCache, type ShapeCacheOptions } from "./shape_cache.ts";
 
 export type { AuthResult };
 
@@ -30,6 +31,8 @@ export class AppState {
   #authenticator: Authenticator | null = null;
   readonly db: Database;
   readonly sink: LogSink;
+  /** Plans and SQL per request shape (emptied when the config or the catalog changes). */
+  readonly shapes: ShapeCache;
   authenticate: Authenticate;
   /** Called when a request finds the database unreachable (starts recovery). */
   onConnectionLost: () => void = () => {};
@@ -40,7 +43,9 @@ export class AppState {
     catalog: Catalog | null;
     sink: LogSink;
     authenticate?: Authenticate;
+    shapeCache?: ShapeCacheOptions;
   }) {
+    this.shapes = new ShapeCache(options.shapeCache);
     this.#config = options.config;
     this.#catalog = options.catalog;
     this.db = options.db;

@@ -15,6 +15,7 @@ import type { Database } from "./db/db.ts";
 import { createPgDatabase } from "./db/pg.ts";
 import { PGRST_VERSION, POSTGREST_VERSION } from "./version.ts";
 import { deferred } from "./deferred.ts";
+import type { ShapeCacheOptions } from "./shape_cache.ts";
 
 export interface PgrstOptions {
   readonly config: AppConfig;
@@ -28,6 +29,8 @@ export interface PgrstOptions {
    * file. Without it (the library), in-database settings are applied on top of `config`.
    */
   readonly world?: ConfigWorld;
+  /** Plan/SQL cache per request shape (tests turn it off or learn on first sight). */
+  readonly shapeCache?: ShapeCacheOptions;
 }
 
 export interface Pgrst {
@@ -82,6 +85,7 @@ export async function startPgrst(options: PgrstOptions): Promise<Pgrst> {
     catalog: null,
     sink: options.sink ?? consoleSink,
     authenticate: options.authenticate,
+    shapeCache: options.shapeCache,
   });
   let closed = false;
   let configLoaded = false;

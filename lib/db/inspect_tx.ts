@@ -11,14 +11,15 @@ import { decodeRoutines } from "../catalog/decode.ts";
 import { type Catalog, qiKey, type Routine, type Table } from "../catalog/types.ts";
 import type { OpenApiMode } from "../config/types.ts";
 import type { OpenApiQueries } from "../query/openapi.ts";
-import { render, type Sql } from "../query/sql.ts";
+import type { RenderedSql, Sql } from "../query/sql.ts";
+import { stmt } from "./main_tx.ts";
 import type { Database, IsolationLevel, Statement } from "./db.ts";
 
 export interface InspectTxInput {
   readonly schema: string;
   readonly mode: OpenApiMode;
   readonly queries: OpenApiQueries;
-  readonly txSettings: Sql;
+  readonly txSettings: RenderedSql;
   readonly preRequest: Sql | null;
   readonly isolation: IsolationLevel;
   readonly prepare: boolean;
@@ -31,11 +32,6 @@ export interface OpenApiSource {
   readonly routines: readonly Routine[];
   /** The schema's comment: title (first line) and description of the API. */
   readonly schemaDescription: string | null;
-}
-
-function stmt(q: Sql, prepare: boolean): Statement {
-  const { text, params } = render(q);
-  return { text, params, prepare };
 }
 
 export async function runInspectTx(db: Database, input: InspectTxInput): Promise<OpenApiSource> {

@@ -7,8 +7,8 @@
 import type { AppConfig } from "../config/types.ts";
 import { Errors } from "../errors.ts";
 import type { CrudPlan, MediaHandler } from "../plan/types.ts";
-import type { MainQuery } from "../query/main_query.ts";
-import { render, type Sql } from "../query/sql.ts";
+import type { RenderedQuery } from "../query/main_query.ts";
+import { render, type RenderedSql, Sql } from "../query/sql.ts";
 import type { ApiRequest, MediaType } from "../request/types.ts";
 import type { Database, IsolationLevel, Rows, Statement } from "./db.ts";
 
@@ -34,16 +34,17 @@ export type DbResult =
 export interface TxInput {
   readonly plan: CrudPlan;
   readonly explain: boolean;
-  readonly query: MainQuery;
-  readonly txSettings: Sql;
+  readonly query: RenderedQuery;
+  readonly txSettings: RenderedSql;
   readonly preRequest: Sql | null;
   readonly isolation: IsolationLevel;
   readonly config: AppConfig;
   readonly req: ApiRequest;
 }
 
-function stmt(q: Sql, prepare: boolean): Statement {
-  const { text, params } = render(q);
+/** A statement for the driver, from SQL built by `lib/query` (rendered here unless it already is). */
+export function stmt(q: Sql | RenderedSql, prepare: boolean): Statement {
+  const { text, params } = q instanceof Sql ? render(q) : q;
   return { text, params, prepare };
 }
 

@@ -10,10 +10,9 @@ import type { MediaHandler, ReadPlan } from "../plan/types.ts";
 import type { Preferences, Range } from "../request/types.ts";
 import { arrayLiteral, fromQi } from "./fragments.ts";
 import { readPlanToCountQuery, readPlanToQuery } from "./read.ts";
+import { isJsonObject } from "./mutate.ts";
 import { empty, ident, join, param, type Sql, sql, typeName } from "./sql.ts";
 import { countParts, handlerBody, RESPONSE_GUCS, shouldCount } from "./statements.ts";
-
-const isJsonObject = (raw: string) => /^[ \t\n\r]*\{/.test(raw);
 
 function hex(bytes: Uint8Array): string {
   let s = "\\x";

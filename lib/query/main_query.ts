@@ -8,12 +8,22 @@ import type { ApiRequest } from "../request/types.ts";
 import { mainCall } from "./call.ts";
 import { mainWrite } from "./mutate.ts";
 import { readPlanToCountQuery } from "./read.ts";
-import type { Sql } from "./sql.ts";
+import { render, type RenderedSql, type Sql } from "./sql.ts";
 import { explainCount, mainRead, shouldExplainCount, withMediaType } from "./statements.ts";
 
 export interface MainQuery {
   readonly main: Sql | null;
   readonly explain: Sql | null;
+}
+
+/** The statements as text and parameters, ready for the driver. */
+export interface RenderedQuery {
+  readonly main: RenderedSql | null;
+  readonly explain: RenderedSql | null;
+}
+
+export function renderMainQuery(q: MainQuery): RenderedQuery {
+  return { main: q.main && render(q.main), explain: q.explain && render(q.explain) };
 }
 
 export function buildMainQuery(plan: ActionPlan, config: AppConfig, req: ApiRequest): MainQuery {

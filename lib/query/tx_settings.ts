@@ -19,7 +19,7 @@
  */
 import { encodeString } from "../auth/json.ts";
 import type { AppConfig, QualifiedName } from "../config/types.ts";
-import { ident, join, param, quoteIdent, type Sql, sql } from "./sql.ts";
+import { ident, join, param, quoteIdent, render, type RenderedSql, type Sql, sql } from "./sql.ts";
 
 export interface TxSettingsContext {
   readonly config: Pick<
@@ -110,34 +110,66 @@ const NAMES = {
   timezone: sql`'timezone'`,
 } as const;
 
+/** One setting: a fixed name (written into the text) or a bound one, and its value. */
+type Setting = readonly [name: keyof typeof NAMES | { readonly bound: string }, value: string];
+
+/** The settings of one request, in PostgREST's order. */
+function settings(ctx: TxSettingsContext): Setting[] {
+  const { config, auth, request } = ctx;
+  const bound = ([name, value]: readonly [string, string]): Setting => [{ bound: name }, value];
+  const searchPath = [request.schema, ...config.dbExtraSearchPath].map(quoteIdent).join(", ");
+  const list: Setting[] = [["searchPath", searchPath]];
+  for (const s of config.roleSettings.get(auth.role) ?? []) list.push(bound(s));
+  list.push(
+    ["role", auth.role],
+    ["claims", auth.claims],
+    ["method", request.method],
+    ["path", request.path],
+    ["headers", jsonTextObject(request.headers)],
+    ["cookies", jsonTextObject(request.cookies)],
+  );
+  if (request.preferences.timezone !== null) list.push(["timezone", request.preferences.timezone]);
+  for (const s of hoistedSettings(ctx.functionSettings ?? [], config.dbHoistedTxSettings)) {
+    list.push(bound(s));
+  }
+  for (const s of config.appSettings) list.push(bound(s));
+  return list;
+}
+
+/** Statement texts by layout (the sequence of fixed and bound names): a handful per server. */
+const texts = new Map<string, string>();
+
 /**
- * The settings statement of one request.
+ * The settings statement of one request. Its text depends only on which settings there are, so
+ * it is written once per layout; the values are the parameters.
  *
  * @example
- * render(buildTxSettings(ctx)).text;
+ * buildTxSettings(ctx).text;
  * // select set_config('search_path', $1, true), set_config('role', $2, true), …
  */
-export function buildTxSettings(ctx: TxSettingsContext): Sql {
-  const { config, auth, request } = ctx;
-  const searchPath = [request.schema, ...config.dbExtraSearchPath].map(quoteIdent).join(", ");
-  const parts: Sql[] = [setConfig(NAMES.searchPath, searchPath)];
-  for (const s of config.roleSettings.get(auth.role) ?? []) parts.push(setDynamic(s));
-  parts.push(
-    setConfig(NAMES.role, auth.role),
-    setConfig(NAMES.claims, auth.claims),
-    setConfig(NAMES.method, request.method),
-    setConfig(NAMES.path, request.path),
-    setConfig(NAMES.headers, jsonTextObject(request.headers)),
-    setConfig(NAMES.cookies, jsonTextObject(request.cookies)),
-  );
-  if (request.preferences.timezone !== null) {
-    parts.push(setConfig(NAMES.timezone, request.preferences.timezone));
+export function buildTxSettings(ctx: TxSettingsContext): RenderedSql {
+  const list = settings(ctx);
+  let layout = "";
+  const params: string[] = [];
+  for (const [name, value] of list) {
+    if (typeof name === "string") {
+      layout += name + ",";
+      params.push(value);
+    } else {
+      layout += "?,";
+      params.push(name.bound, value);
+    }
   }
-  for (const s of hoistedSettings(ctx.functionSettings ?? [], config.dbHoistedTxSettings)) {
-    parts.push(setDynamic(s));
+  let text = texts.get(layout);
+  if (text === undefined) {
+    const parts = list.map(([name, value]) =>
+      typeof name === "string" ? setConfig(NAMES[name], value) : setDynamic([name.bound, value])
+    );
+    text = render(sql`select ${join(parts)}`).text;
+    if (texts.size >= 64) texts.clear();
+    texts.set(layout, text);
   }
-  for (const s of config.appSettings) parts.push(setDynamic(s));
-  return sql`select ${join(parts)}`;
+  return { text, params };
 }
 
 /** `select "schema"."fn"()` for `db-pre-request` (a bare name is resolved by the search path). */

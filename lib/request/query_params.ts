@@ -74,6 +74,11 @@ function decodeUtf8(bin: string): string {
   return decoder.decode(Uint8Array.from(bin, (ch) => ch.charCodeAt(0)));
 }
 
+/** One raw (still percent-encoded) query string component, decoded as `splitQuery` decodes it. */
+export function decodeQueryComponent(raw: string): string {
+  return decodeUtf8(urlDecode(toBinary(raw)));
+}
+
 function splitQuery(queryString: string): Pair[] {
   let rest = toBinary(queryString);
   if (rest.startsWith("?")) rest = rest.slice(1);

@@ -51,8 +51,10 @@ function urlEncode(s: string): string {
   return encodeURIComponent(s).replace(/[!'()*]/g, (c) => "%" + c.charCodeAt(0).toString(16).toUpperCase());
 }
 
-function contentLength(body: Body): [string, string] {
-  return ["Content-Length", String(typeof body === "string" ? encoder.encode(body).length : body.length)];
+/** The body as the bytes that are sent, and their Content-Length: text is encoded once. */
+function sized(body: Body): [Uint8Array<ArrayBuffer>, [string, string]] {
+  const bytes = typeof body === "string" ? encoder.encode(body) : body;
+  return [bytes, ["Content-Length", String(bytes.length)]];
 }
 
 function withGuc(rs: ResultSet, status: number, headers: HeaderList, body: Body | null): PgrstResponse {
@@ -107,11 +109,8 @@ export function respond(
   catalog: Catalog,
 ): PgrstResponse {
   if (result.kind === "plan") {
-    return {
-      status: 200,
-      headers: [contentLength(result.body), ...contentTypeHeaders(result.media, req)],
-      body: result.body,
-    };
+    const [bytes, length] = sized(result.body);
+    return { status: 200, headers: [length, ...contentTypeHeaders(result.media, req)], body: bytes };
   }
   const { plan, resultSet: rs } = result;
   const prefer = preferenceHeader(plan, req, catalog);
@@ -119,15 +118,17 @@ export function respond(
     case "read": {
       const { status, contentRange: range } = rangeStatus(req.topLevelRange, rs.queryTotal, rs.tableTotal);
       const canonical = req.query.canonical;
-      const body = status === 416
-        ? outOfBoundsBody(req, config, rs)
-        : plan.headersOnly
-        ? ""
-        : resultBody(plan.handler, rs.body);
+      const [body, length] = sized(
+        status === 416
+          ? outOfBoundsBody(req, config, rs)
+          : plan.headersOnly
+          ? ""
+          : resultBody(plan.handler, rs.body),
+      );
       const headers: HeaderList = [
         ["Content-Range", range],
         ["Content-Location", utf8(`/${plan.qi.name}${canonical === "" ? "" : "?" + canonical}`)],
-        ...(plan.headersOnly ? [] : [contentLength(body)]),
+        ...(plan.headersOnly ? [] : [length]),
         ...contentTypeHeaders(plan.media, req),
         ...prefer,
       ];
@@ -135,12 +136,14 @@ export function respond(
     }
     case "call": {
       const { status, contentRange: range } = rangeStatus(req.topLevelRange, rs.queryTotal, rs.tableTotal);
-      const body = status === 416 ? outOfBoundsBody(req, config, rs) : resultBody(plan.handler, rs.body);
       if (returnsVoid(plan.routine)) return withGuc(rs, 204, [["Content-Range", range], ...prefer], null);
+      const [body, length] = sized(
+        status === 416 ? outOfBoundsBody(req, config, rs) : resultBody(plan.handler, rs.body),
+      );
       const headers: HeaderList = [
         ["Content-Range", range],
         ...prefer,
-        ...(plan.headersOnly ? [] : [contentLength(body)]),
+        ...(plan.headersOnly ? [] : [length]),
         ...contentTypeHeaders(plan.media, req),
       ];
       return withGuc(rs, status, headers, plan.headersOnly ? null : body);
@@ -160,6 +163,7 @@ function respondMutation(
   const full = p.representation === "representation";
   const counted = shouldCount(p) ? rs.queryTotal : null;
   const ct = () => contentTypeHeaders(plan.media, req);
+  const [body, length] = sized(full ? rs.body : "");
   switch (plan.mutation) {
     case "create": {
       const location: HeaderList = rs.location.length === 0 ? [] : [[
@@ -172,26 +176,19 @@ function respondMutation(
         : rs.inserted <= 0 && p.resolution === "merge-duplicates"
         ? 200
         : 201;
-      const body = full ? rs.body : "";
-      return withGuc(rs, status, [contentLength(body), ...headers, ...(full ? ct() : [])], body);
+      return withGuc(rs, status, [length, ...headers, ...(full ? ct() : [])], body);
     }
     case "update": {
       const headers: HeaderList = [["Content-Range", contentRange(0, rs.queryTotal - 1, counted)], ...prefer];
-      return full
-        ? withGuc(rs, 200, [...headers, contentLength(rs.body), ...ct()], rs.body)
-        : withGuc(rs, 204, headers, null);
+      return full ? withGuc(rs, 200, [...headers, length, ...ct()], body) : withGuc(rs, 204, headers, null);
     }
     case "singleUpsert": {
       const status = (rs.inserted ?? 0) > 0 ? 201 : 200;
-      return full
-        ? withGuc(rs, status, [contentLength(rs.body), ...ct(), ...prefer], rs.body)
-        : withGuc(rs, 204, prefer, null);
+      return full ? withGuc(rs, status, [length, ...ct(), ...prefer], body) : withGuc(rs, 204, prefer, null);
     }
     case "delete": {
       const headers: HeaderList = [["Content-Range", contentRange(1, 0, counted)], ...prefer];
-      return full
-        ? withGuc(rs, 200, [...headers, contentLength(rs.body), ...ct()], rs.body)
-        : withGuc(rs, 204, headers, null);
+      return full ? withGuc(rs, 200, [...headers, length, ...ct()], body) : withGuc(rs, 204, headers, null);
     }
   }
 }

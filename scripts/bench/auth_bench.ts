@@ -2,7 +2,6 @@
  * Authentication and settings-statement costs per request: `deno bench scripts/bench/auth_bench.ts`.
  */
 import { createAuthenticator } from "../../lib/auth/auth.ts";
-import { render } from "../../lib/query/sql.ts";
 import { buildTxSettings } from "../../lib/query/tx_settings.ts";
 import { SECRET, sign } from "../../tests/helpers/jwt.ts";
 
@@ -34,8 +33,8 @@ Deno.bench("authenticate: HS256 token, cache off", async () => {
 });
 
 const auth = await cached.authenticate(header, now);
-Deno.bench("buildTxSettings + render", () => {
-  render(buildTxSettings({
+Deno.bench("buildTxSettings", () => {
+  buildTxSettings({
     config: {
       dbExtraSearchPath: ["public"],
       roleSettings: new Map(),
@@ -51,5 +50,5 @@ Deno.bench("buildTxSettings + render", () => {
       cookies: [],
       preferences: { timezone: null },
     },
-  }));
+  });
 });

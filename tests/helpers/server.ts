@@ -5,7 +5,7 @@
  */
 import { defaultConfig } from "../../lib/config/config.ts";
 import type { AppConfig } from "../../lib/config/types.ts";
-import { type Pgrst, startPgrst } from "../../lib/pgrst.ts";
+import { type Pgrst, type PgrstOptions, startPgrst } from "../../lib/pgrst.ts";
 import { type TestDatabase, testDatabase } from "./db.ts";
 
 export interface TestServer {
@@ -17,7 +17,10 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function testServer(base: Partial<AppConfig> = {}): Promise<TestServer> {
+export async function testServer(
+  base: Partial<AppConfig> = {},
+  options: Pick<PgrstOptions, "shapeCache"> = {},
+): Promise<TestServer> {
   const db = await testDatabase();
   const config = defaultConfig({
     dbUri: db.uri(),
@@ -28,7 +31,7 @@ export async function testServer(base: Partial<AppConfig> = {}): Promise<TestSer
     logLevel: "crit",
     ...base,
   });
-  const pgrst = await startPgrst({ config, sink: { err: () => {}, out: () => {} } });
+  const pgrst = await startPgrst({ config, sink: { err: () => {}, out: () => {} }, ...options });
   return {
     db,
     pgrst,

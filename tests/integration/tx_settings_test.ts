@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { createAuthenticator } from "../../lib/auth/auth.ts";
 import { createPgDatabase } from "../../lib/db/pg.ts";
 import { DbServerError } from "../../lib/db/db.ts";
-import { render, type Sql } from "../../lib/query/sql.ts";
+import { render, type RenderedSql, Sql } from "../../lib/query/sql.ts";
 import { buildPreRequest, buildTxSettings, type TxSettingsContext } from "../../lib/query/tx_settings.ts";
 import { parseGucHeaders, parseGucStatus } from "../../lib/response/guc.ts";
 import { testDatabase } from "../helpers/db.ts";
@@ -58,7 +58,7 @@ function context(role: string, claims: string, timezone: string | null = null): 
   };
 }
 
-const stmt = (q: Sql) => ({ ...render(q), prepare: false });
+const stmt = (q: Sql | RenderedSql) => ({ ...(q instanceof Sql ? render(q) : q), prepare: false });
 
 async function run(ctx: TxSettingsContext, read: string): Promise<(string | null)[]> {
   const results = await db.transaction({
