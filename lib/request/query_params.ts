@@ -27,7 +27,6 @@ interface Pair {
 }
 
 const RESERVED = new Set(["select", "columns", "on_conflict"]);
-const RESERVED_EMBEDDABLE = new Set(["order", "limit", "offset", "and", "or"]);
 
 /** The string as bytes, one character per byte (UTF-8 for anything outside ASCII). */
 function toBinary(s: string): string {
@@ -134,7 +133,10 @@ function canonicalQuery(pairs: readonly Pair[]): string {
 }
 
 /** The last `.`-separated word of a key: `clients.order` → `order`. */
-const lastWord = (key: string) => key.slice(key.lastIndexOf(".") + 1);
+const lastWord = (key: string) => {
+  const dot = key.lastIndexOf(".");
+  return dot < 0 ? key : key.slice(dot + 1);
+};
 
 /** `limit`/`offset` keys → embed path key (`""` for `limit`, `a.b` for `a.b.limit`). */
 function rangesByPath(params: readonly (readonly [string, string])[]): Map<string, Range> {
@@ -184,24 +186,36 @@ function memo<T>(cache: Map<string, T>, key: string, parse: () => T): T {
 
 export function parseQueryParams(queryString: string, isRpcRead: boolean): QueryParams {
   const pairs = splitQuery(queryString);
-  const withValue: (readonly [string, string])[] = [];
-  for (const p of pairs) if (p.value !== null) withValue.push([p.key, p.value]);
-  const lookup = (name: string) => pairs.find((p) => p.key === name)?.value ?? null;
-  const endingIn = (words: readonly string[]) => withValue.filter(([k]) => words.includes(lastWord(k)));
-  const filterParams = withValue.filter(([k]) => !RESERVED_EMBEDDABLE.has(lastWord(k)) && !RESERVED.has(k));
+  // One pass: the first `select`/`columns`/`on_conflict` (with or without a value), and the
+  // valued pairs by their last word, in query order.
+  let selectValue: string | null | undefined;
+  let columnsValue: string | null | undefined;
+  let onConflictValue: string | null | undefined;
+  const orderParams: [string, string][] = [];
+  const logicParams: [string, string][] = [];
+  const rangeParams: [string, string][] = [];
+  const filterParams: [string, string][] = [];
+  for (const { key, value } of pairs) {
+    if (key === "select") selectValue = selectValue === undefined ? value : selectValue;
+    else if (key === "columns") columnsValue = columnsValue === undefined ? value : columnsValue;
+    else if (key === "on_conflict") onConflictValue = onConflictValue === undefined ? value : onConflictValue;
+    if (value === null) continue;
+    const word = lastWord(key);
+    if (word === "order") orderParams.push([key, value]);
+    else if (word === "and" || word === "or") logicParams.push([key, value]);
+    else if (word === "limit" || word === "offset") rangeParams.push([key, value]);
+    else if (!RESERVED.has(key)) filterParams.push([key, value]);
+  }
 
-  const order: (readonly [EmbedPath, readonly OrderTerm[]])[] = endingIn(["order"]).map(([k, v]) =>
+  const order: (readonly [EmbedPath, readonly OrderTerm[]])[] = orderParams.map(([k, v]) =>
     memo(orders, `${k}\u0000${v}`, () => parseOrder(k, v))
   );
-  const logic: (readonly [EmbedPath, LogicTree])[] = endingIn(["and", "or"]).map(([k, v]) =>
-    parseLogic(k, v)
-  );
-  const columnsValue = lookup("columns");
-  const columns = columnsValue === null
+  const logic: (readonly [EmbedPath, LogicTree])[] = logicParams.map(([k, v]) => parseLogic(k, v));
+  const columns = columnsValue == null
     ? null
     : new Set(runGrammar(pColumns, `failed to parse columns parameter (${columnsValue})`, columnsValue));
-  const selectValue = lookup("select") ?? "*";
-  const select = memo(selects, selectValue, () => parseSelect(selectValue));
+  const selectText = selectValue ?? "*";
+  const select = memo(selects, selectText, () => parseSelect(selectText));
 
   const filters: (readonly [EmbedPath, Filter])[] = [];
   const rpcParams: (readonly [string, string])[] = [];
@@ -210,14 +224,17 @@ export function parseQueryParams(queryString: string, isRpcRead: boolean): Query
     if (filter.opExpr.kind === "noOp") rpcParams.push([filter.field.name, filter.opExpr.value]);
     else filters.push([path, filter]);
   }
-  const onConflictValue = lookup("on_conflict");
-  const onConflict = onConflictValue === null
+  const onConflict = onConflictValue == null
     ? null
     : runGrammar(pColumns, `failed to parse on_conflict parameter (${onConflictValue})`, onConflictValue);
-  const ranges = rangesByPath(endingIn(["limit", "offset"]));
+  const ranges = rangesByPath(rangeParams);
 
+  let canonical: string | undefined;
   return {
-    canonical: canonicalQuery(pairs),
+    // Only a read's Content-Location needs it.
+    get canonical() {
+      return canonical ??= canonicalQuery(pairs);
+    },
     rpcParams,
     ranges,
     order,

@@ -51,10 +51,23 @@ function urlEncode(s: string): string {
   return encodeURIComponent(s).replace(/[!'()*]/g, (c) => "%" + c.charCodeAt(0).toString(16).toUpperCase());
 }
 
-/** The body as the bytes that are sent, and their Content-Length: text is encoded once. */
-function sized(body: Body): [Uint8Array<ArrayBuffer>, [string, string]] {
-  const bytes = typeof body === "string" ? encoder.encode(body) : body;
-  return [bytes, ["Content-Length", String(bytes.length)]];
+/** The body with its Content-Length (text stays text: the server encodes it once, natively). */
+function sized(body: Body): [Body, [string, string]] {
+  return [body, ["Content-Length", String(typeof body === "string" ? utf8Length(body) : body.length)]];
+}
+
+/** Scratch space for counting UTF-8 bytes without allocating the encoded text. */
+const scratch = new Uint8Array(64 * 1024);
+
+/** The UTF-8 length of a text, encoded piecewise into `scratch`. */
+export function utf8Length(text: string): number {
+  let total = 0;
+  for (let rest = text; rest !== "";) {
+    const { read, written } = encoder.encodeInto(rest, scratch);
+    total += written;
+    rest = rest.slice(read);
+  }
+  return total;
 }
 
 function withGuc(rs: ResultSet, status: number, headers: HeaderList, body: Body | null): PgrstResponse {
