@@ -24,6 +24,7 @@ import type { AppConfig } from "./config/types.ts";
 import type { ActionPlan } from "./plan/types.ts";
 import type { RenderedQuery } from "./query/main_query.ts";
 import { isJsonObject } from "./query/mutate.ts";
+import type { ParamValue } from "./db/db.ts";
 import type { RenderedSql } from "./query/sql.ts";
 import { decodeQueryComponent, parseQueryParams } from "./request/query_params.ts";
 import type { ApiRequest, Payload } from "./request/types.ts";
@@ -51,11 +52,12 @@ interface Template {
 
 interface StatementTemplate {
   readonly text: string;
-  readonly constants: readonly (string | null)[];
+  readonly constants: readonly ParamValue[];
   readonly sources: Int32Array;
 }
 
 const UNCACHEABLE = Symbol("uncacheable");
+const encoder = new TextEncoder();
 
 interface Shape {
   readonly key: string;
@@ -152,7 +154,10 @@ export class ShapeCache {
     if (real.query.main === null) return UNCACHEABLE;
     const sentinel = (j: number) => `pgrst_${this.#nonce}_${j}`;
     // SQL differs for object and array bodies (json_to_record/…recordset): so does the sentinel.
-    const bodySentinel = `${isJsonObject(rawOf(req.payload)) ? "{" : "["}pgrst_${this.#nonce}_body`;
+    // It is found among the parameters by identity, as the real body is.
+    const bodySentinel = encoder.encode(
+      `${isJsonObject(rawOf(req.payload)) ? "{" : "["}pgrst_${this.#nonce}_body`,
+    );
     let probe: Prepared;
     try {
       const isRpcRead = req.action.kind === "routine" && req.action.method.kind === "read";
@@ -199,7 +204,7 @@ function payloadSignature(p: Payload | null): string | null {
   if (p === null) return "-";
   switch (p.kind) {
     case "json":
-      return `${p.isArray ? "a" : "o"}${p.raw === "" ? "e" : ""}${isJsonObject(p.raw) ? "{" : "["}${
+      return `${p.isArray ? "a" : "o"}${p.raw.length === 0 ? "e" : ""}${isJsonObject(p.raw) ? "{" : "["}${
         JSON.stringify([...p.keys])
       }`;
     case "rawJson":
@@ -209,11 +214,11 @@ function payloadSignature(p: Payload | null): string | null {
   }
 }
 
-function rawOf(p: Payload | null): string | null {
+function rawOf(p: Payload | null): Uint8Array | null {
   return p !== null && (p.kind === "json" || p.kind === "rawJson") ? p.raw : null;
 }
 
-function withRaw(p: Payload | null, raw: string): Payload | null {
+function withRaw(p: Payload | null, raw: Uint8Array): Payload | null {
   return p !== null && (p.kind === "json" || p.kind === "rawJson") ? { ...p, raw } : p;
 }
 
@@ -244,9 +249,9 @@ function rewriteSearch(search: string, sentinel: (j: number) => string): string 
 
 interface Values {
   readonly slots: readonly string[];
-  readonly body: string | null;
+  readonly body: Uint8Array | null;
   readonly sentinel: (j: number) => string;
-  readonly bodySentinel: string;
+  readonly bodySentinel: Uint8Array;
   readonly nonce: string;
 }
 
@@ -258,7 +263,7 @@ function template(real: RenderedSql, probe: RenderedSql, v: Values): StatementTe
   if (real.text !== probe.text || real.params.length !== probe.params.length) return null;
   if (real.text.includes(v.nonce)) return null;
   const n = real.params.length;
-  const constants: (string | null)[] = new Array(n).fill(null);
+  const constants: ParamValue[] = new Array(n).fill(null);
   const sources = new Int32Array(n);
   for (let i = 0; i < n; i++) {
     const r = real.params[i];
@@ -268,13 +273,14 @@ function template(real: RenderedSql, probe: RenderedSql, v: Values): StatementTe
       sources[i] = BODY;
       continue;
     }
-    const j = p === null ? -1 : v.slots.findIndex((_, k) => v.sentinel(k) === p);
+    const j = typeof p !== "string" ? -1 : v.slots.findIndex((_, k) => v.sentinel(k) === p);
     if (j >= 0) {
       if (r !== v.slots[j]) return null;
       sources[i] = j;
       continue;
     }
-    if (r !== p || (p !== null && p.includes(v.nonce))) return null;
+    // Bytes are only ever a body: any other is no constant.
+    if (r !== p || p instanceof Uint8Array || (p !== null && p.includes(v.nonce))) return null;
     sources[i] = CONSTANT;
     constants[i] = p;
   }
@@ -283,7 +289,7 @@ function template(real: RenderedSql, probe: RenderedSql, v: Values): StatementTe
 
 function bind(t: StatementTemplate, slots: readonly string[], payload: Payload | null): RenderedSql {
   const n = t.sources.length;
-  const params: (string | null)[] = new Array(n);
+  const params: ParamValue[] = new Array(n);
   for (let i = 0; i < n; i++) {
     const s = t.sources[i];
     params[i] = s === CONSTANT ? t.constants[i] : s === BODY ? rawOf(payload) : slots[s];

@@ -13,12 +13,18 @@
 /** Rows as arrays of column values in text format (`null` for SQL NULL). */
 export type Rows = readonly (readonly (string | null)[])[];
 
+/**
+ * A parameter value: text, text already encoded as UTF-8 (a request body, passed through without
+ * being decoded), or SQL NULL. Always sent in text format.
+ */
+export type ParamValue = string | Uint8Array | null;
+
 /** One SQL statement with its bind parameters (`$1`, `$2`, … as text, `null` for NULL). */
 export interface Statement {
   /** The SQL text. */
   readonly text: string;
-  /** The values of `$1`, `$2`, …, as text. */
-  readonly params: readonly (string | null)[];
+  /** The values of `$1`, `$2`, …, as text (or UTF-8 bytes of text). */
+  readonly params: readonly ParamValue[];
   /** Prepare and cache this statement on the connection (db-prepared-statements). */
   readonly prepare: boolean;
 }

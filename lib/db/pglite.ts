@@ -23,11 +23,14 @@ import {
   DbServerError,
   type IsolationLevel,
   type Notification,
+  type ParamValue,
   type Rows,
   type Statement,
   type TxSpec,
 } from "./db.ts";
 import { quoteIdent } from "../query/sql.ts";
+
+const utf8 = new TextDecoder();
 import { deferred } from "../deferred.ts";
 
 export interface PgliteOptions {
@@ -47,7 +50,7 @@ export interface EmbeddedDatabase extends Database {
   /** Runs an SQL script (any number of statements, no parameters) as the current session user. */
   exec(script: string): Promise<void>;
   /** Runs one statement and returns its rows as text. */
-  query(text: string, params?: readonly (string | null)[]): Promise<Rows>;
+  query(text: string, params?: readonly ParamValue[]): Promise<Rows>;
   /** A dump of the data directory (to clone this database, e.g. a test template). */
   dumpDataDir(): Promise<Blob>;
   /** Changes the acquisition timeout (seconds), e.g. once the configuration is known. */
@@ -167,14 +170,16 @@ export async function openPglite(options: PgliteOptions): Promise<EmbeddedDataba
   }
 
   /** One statement; the extended protocol binds parameters, as in `pg.ts`. */
-  async function run(text: string, params: readonly (string | null)[]): Promise<Rows> {
+  async function run(text: string, params: readonly ParamValue[]): Promise<Rows> {
     try {
       if (params.length === 0) {
         // Like node-postgres without values: the simple protocol (several statements allowed).
         const results = await pg.exec(text, { rowMode: "array" });
         return (results.at(-1)?.rows ?? []) as unknown as Rows;
       }
-      const result = await pg.query(text, params as (string | null)[], { rowMode: "array" });
+      // Bytes would be bytea to PGlite: text given as UTF-8 is decoded here.
+      const values = params.map((v) => v instanceof Uint8Array ? utf8.decode(v) : v);
+      const result = await pg.query(text, values, { rowMode: "array" });
       return result.rows as unknown as Rows;
     } catch (e) {
       throw toDbError(e);

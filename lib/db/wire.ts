@@ -4,6 +4,7 @@
  * `Burst` is the pg "submittable" that writes them and collects the replies (see `pg.ts`).
  */
 import { deferred } from "../deferred.ts";
+import type { ParamValue } from "./db.ts";
 
 /**
  * One transaction as ONE pg "submittable" on the connection: every message of the burst is
@@ -19,14 +20,14 @@ export class Burst {
   readonly #parses: (string | null)[];
   #parsed = 0;
   readonly #onParsed: (name: string) => void;
-  readonly #messages: Uint8Array;
+  readonly #messages: readonly Uint8Array[];
   readonly #results = deferred<void>();
   readonly #done = deferred<void>();
   #connection: { stream: { write(b: Uint8Array): boolean }; sync(): void } | null = null;
   #ended: boolean;
 
   constructor(
-    messages: Uint8Array,
+    messages: readonly Uint8Array[],
     parses: (string | null)[],
     expectedCommands: number,
     ended: boolean,
@@ -52,15 +53,15 @@ export class Burst {
   }
 
   /** Writes the end of the transaction after a check (then Sync). */
-  end(messages: Uint8Array): void {
+  end(messages: readonly Uint8Array[]): void {
     this.#ended = true;
-    this.#connection!.stream.write(messages);
+    for (const m of messages) this.#connection!.stream.write(m);
   }
 
   // ---- pg's submittable protocol
   submit(connection: { stream: { write(b: Uint8Array): boolean }; sync(): void }): null {
     this.#connection = connection;
-    connection.stream.write(this.#messages);
+    for (const m of this.#messages) connection.stream.write(m);
     return null;
   }
   parseComplete(): void {
@@ -105,20 +106,27 @@ export const FLUSH = new Uint8Array([0x48, 0, 0, 0, 4]);
 const textEncoder = new TextEncoder();
 
 /**
- * Frontend messages written straight into one growing buffer (Parse, Bind, Execute, Close):
- * one TextEncoder pass per string, no Buffer per message.
- */
-/**
  * The buffer writers fill: shared, since a burst is written synchronously and copied out before
  * anything else can run (grown buffers up to 1 MiB are kept).
  */
 let scratch = new Uint8Array(4096);
 let scratchView = new DataView(scratch.buffer);
 
+/** Parameters longer than this are encoded on their own and sent as a chunk of their own. */
+const LARGE = 64 * 1024;
+
+/**
+ * Frontend messages written straight into one growing buffer (Parse, Bind, Execute, Close):
+ * one TextEncoder pass per string, no Buffer per message. A large parameter (a request body) goes
+ * out as a chunk of its own between the buffer's pieces — its bytes as they came, or its text
+ * encoded once to its exact size — so a 10 MB body costs at most 10 MB here, not a buffer sized
+ * for the worst case plus a copy.
+ */
 export class Writer {
   #buf = scratch;
   #view = scratchView;
   #at = 0;
+  readonly #chunks: Uint8Array[] = [];
   #ensure(n: number): void {
     if (this.#at + n <= this.#buf.length) return;
     let size = this.#buf.length * 2;
@@ -164,15 +172,29 @@ export class Writer {
     this.#int16(0); // no parameter types: PostgreSQL infers them
     this.#end(l);
   }
-  bind(statement: string, values: readonly (string | null)[]): void {
+  bind(statement: string, values: readonly ParamValue[]): void {
     const l = this.#begin(0x42); // B
     this.#byte(0); // unnamed portal
     this.#cstring(statement);
     this.#int16(0); // all parameters in text format
     this.#int16(values.length);
+    const large: [at: number, bytes: Uint8Array][] = [];
+    let largeBytes = 0;
     for (const v of values) {
       if (v === null) {
         this.#int32(-1);
+        continue;
+      }
+      if (v.length > LARGE) {
+        const encoded = typeof v === "string" ? textEncoder.encode(v) : v;
+        this.#int32(encoded.length);
+        large.push([this.#at, encoded]);
+        largeBytes += encoded.length;
+        continue;
+      }
+      if (typeof v !== "string") {
+        this.#int32(v.length);
+        this.raw(v);
         continue;
       }
       this.#ensure(4 + v.length * 3);
@@ -183,7 +205,18 @@ export class Writer {
       this.#at += written;
     }
     this.#int16(0); // all results in text format
-    this.#end(l);
+    this.#view.setInt32(l, this.#at - l + largeBytes);
+    if (large.length > 0) this.#splitAt(large);
+  }
+  /** Moves what is written so far, with the large values in their places, to the chunks. */
+  #splitAt(large: readonly [at: number, bytes: Uint8Array][]): void {
+    let from = 0;
+    for (const [at, bytes] of large) {
+      this.#chunks.push(this.#buf.slice(from, at), bytes);
+      from = at;
+    }
+    this.#buf.copyWithin(0, from, this.#at);
+    this.#at -= from;
   }
   execute(): void {
     const l = this.#begin(0x45); // E
@@ -202,13 +235,13 @@ export class Writer {
     this.#buf.set(bytes, this.#at);
     this.#at += bytes.length;
   }
-  /** The messages, copied out (the scratch buffer is reused by the next writer). */
-  bytes(): Uint8Array {
-    const out = this.#buf.slice(0, this.#at);
+  /** The messages in order, copied out (the scratch buffer is reused by the next writer). */
+  bytes(): Uint8Array[] {
+    this.#chunks.push(this.#buf.slice(0, this.#at));
     if (this.#buf.length > scratch.length && this.#buf.length <= 1 << 20) {
       scratch = this.#buf;
       scratchView = this.#view;
     }
-    return out;
+    return this.#chunks;
   }
 }

@@ -19,8 +19,8 @@ export type RpcParamValue = { readonly kind: "fixed"; readonly value: string } |
 
 export type CallArgs =
   | { readonly kind: "direct"; readonly args: ReadonlyMap<string, RpcParamValue> }
-  /** The JSON body, passed to PostgreSQL as one parameter (`null` = no body). */
-  | { readonly kind: "json"; readonly raw: string | null }
+  /** The JSON body (its UTF-8 bytes), passed to PostgreSQL as one parameter (`null` = no body). */
+  | { readonly kind: "json"; readonly raw: Uint8Array | null }
   /** A raw body for a single unnamed text/xml/bytea parameter. */
   | { readonly kind: "raw"; readonly raw: Uint8Array };
 

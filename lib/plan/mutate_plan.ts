@@ -38,8 +38,8 @@ export interface InsertPlan {
   readonly kind: "insert";
   readonly into: QualifiedIdentifier;
   readonly columns: readonly CoercibleField[];
-  /** The JSON body, sent as one parameter. */
-  readonly body: string | null;
+  /** The JSON body, sent as one parameter (bytes: UTF-8 text as it came). */
+  readonly body: string | Uint8Array | null;
   readonly onConflict: OnConflict | null;
   /** PUT only: the URL's primary-key filters, checked against the body row (`pgrst_body`). */
   readonly where: readonly CoercibleLogicTree[];
@@ -55,7 +55,7 @@ export interface UpdatePlan {
   readonly kind: "update";
   readonly table: QualifiedIdentifier;
   readonly columns: readonly CoercibleField[];
-  readonly body: string | null;
+  readonly body: string | Uint8Array | null;
   readonly where: readonly CoercibleLogicTree[];
   readonly returning: readonly string[];
   readonly applyDefaults: boolean;
@@ -204,7 +204,7 @@ export function planMutate(
 }
 
 /** The JSON text of the body (ApiRequest has validated it, or `columns=` forwards it as is). */
-function payloadBody(req: ApiRequest): string | null {
+function payloadBody(req: ApiRequest): string | Uint8Array | null {
   const p = req.payload;
   if (p === null) return null;
   switch (p.kind) {

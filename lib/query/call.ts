@@ -39,7 +39,7 @@ function variadicKeyword(p: RoutineParam): Sql {
 }
 
 /** `FROM (SELECT $1::json …) pgrst_payload, LATERAL (SELECT … FROM json_to_record(…) LIMIT 1) pgrst_body`. */
-function fromJsonArgs(raw: string | null, params: readonly RoutineParam[]): Sql {
+function fromJsonArgs(raw: Uint8Array | null, params: readonly RoutineParam[]): Sql {
   const body = raw ?? "{}";
   const toRecord = isJsonObject(body) ? sql`json_to_record` : sql`json_to_recordset`;
   const names = join(params.map((p) => sql`${ident(p.name)}`));

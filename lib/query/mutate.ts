@@ -19,10 +19,10 @@ import { handlerBody, RESPONSE_GUCS, SOURCE, withMediaType } from "./statements.
 const BODY: QualifiedIdentifier = { schema: "", name: "pgrst_body" };
 
 /** Whether the body is a JSON object (else an array): its first non-blank character is `{`. */
-export function isJsonObject(body: string | null): boolean {
+export function isJsonObject(body: string | Uint8Array | null): boolean {
   if (body === null) return false;
   for (let i = 0; i < body.length; i++) {
-    const c = body.charCodeAt(i);
+    const c = typeof body === "string" ? body.charCodeAt(i) : body[i];
     if (c !== 32 && c !== 9 && c !== 10 && c !== 13) return c === 123;
   }
   return false;
@@ -48,7 +48,11 @@ function defaultsObject(fields: readonly CoercibleField[]): Sql {
  * `[SELECT …] FROM (SELECT $1 AS json_data) pgrst_payload, [defaults,] LATERAL (…) pgrst_body`:
  * the body as rows typed like the target columns (PostgREST's `fromJsonBodyF`).
  */
-export function fromJsonBody(body: string | null, fields: readonly CoercibleField[], o: BodyOptions): Sql {
+export function fromJsonBody(
+  body: string | Uint8Array | null,
+  fields: readonly CoercibleField[],
+  o: BodyOptions,
+): Sql {
   const object = isJsonObject(body);
   const selectClause = o.select ? sql`SELECT ${join(fields.map((f) => column(BODY, f.name)))} ` : empty;
   const placeholder = o.defaults ? sql`${param(body)}::jsonb` : sql`${param(body)}::json`;

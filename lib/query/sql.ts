@@ -12,10 +12,14 @@
  * Identifiers are quoted when the fragment is built, so `render()` only concatenates text and
  * numbers the parameters (`$1`, `$2`, ...) in order of appearance.
  */
+import type { ParamValue } from "../db/db.ts";
 
-/** A bind parameter. Values travel as text (or null) with an unknown type: PostgreSQL infers it. */
+/**
+ * A bind parameter. Values travel as text (or null) with an unknown type: PostgreSQL infers it.
+ * Bytes are text already encoded as UTF-8 (a request body, never decoded on its way).
+ */
 export class Param {
-  constructor(readonly value: string | null) {}
+  constructor(readonly value: ParamValue) {}
 }
 
 /** A quoted (possibly schema-qualified) identifier. */
@@ -90,9 +94,9 @@ export function ident(...names: string[]): Ident {
   return new Ident(names.map(quoteIdent).join("."));
 }
 
-/** A bind parameter; numbers and booleans are sent as their text. */
-export function param(value: string | number | boolean | null): Param {
-  return new Param(value === null ? null : String(value));
+/** A bind parameter; numbers and booleans are sent as their text, bytes as UTF-8 text. */
+export function param(value: string | number | boolean | Uint8Array | null): Param {
+  return new Param(value === null || value instanceof Uint8Array ? value : String(value));
 }
 
 /** Joins fragments with a separator (literal SQL from the source code). */
@@ -148,14 +152,14 @@ export function catalogExpression(expr: string): Sql {
 
 export interface RenderedSql {
   readonly text: string;
-  readonly params: (string | null)[];
+  readonly params: ParamValue[];
 }
 
 /** Numbers the parameters in order and returns the text with its parameter values. */
 export function render(q: Sql): RenderedSql {
   // Joined, not concatenated: a flat string (the driver hashes it to find its prepared statement).
   const parts: string[] = new Array(q.chunks.length);
-  const params: (string | null)[] = [];
+  const params: ParamValue[] = [];
   for (let i = 0; i < q.chunks.length; i++) {
     const c = q.chunks[i];
     if (typeof c === "string") parts[i] = c;

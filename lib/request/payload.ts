@@ -1,11 +1,13 @@
 /**
  * The request body → `Payload` (PostgREST's `Payload.hs`, with its `PGRST102` messages).
  *
- * JSON is validated and keyed in one pass over its bytes (`json_scan.ts`) and then kept as the
- * text it came in: it reaches PostgreSQL as one parameter and is never turned into JavaScript
- * values. `columns=` skips even that (the body is forwarded unparsed). CSV becomes a JSON array
- * of string-valued objects; form bodies become one object (tables) or pairs (RPC).
+ * JSON is checked as UTF-8, validated and keyed in one pass over its bytes (`json_scan.ts`) and
+ * then kept as those bytes: it reaches PostgreSQL as one parameter and is never turned into a
+ * JavaScript string, let alone values (a 10 MB body costs its 10 MB once). `columns=` skips the
+ * scan (the body is forwarded unparsed). CSV becomes a JSON array of string-valued objects; form
+ * bodies become one object (tables) or pairs (RPC).
  */
+import { isUtf8 } from "node:buffer";
 import { Errors } from "../errors.ts";
 import { mediaTypeToString } from "./media_type.ts";
 import { csvToJson } from "./csv.ts";
@@ -39,22 +41,30 @@ function decodeUtf8(bytes: Uint8Array): string | null {
   }
 }
 
+const encoder = new TextEncoder();
+
 /** An empty array: what PostgREST inserts for a JSON scalar body. */
-const EMPTY_ARRAY: Payload = { kind: "json", raw: "[]", keys: new Set(), isArray: true };
+const EMPTY_ARRAY: Payload = { kind: "json", raw: encoder.encode("[]"), keys: new Set(), isArray: true };
 
 /** A JSON body and its keys (PostgREST's `payloadAttributes`), or 400 PGRST102. */
-function jsonPayload(bytes: Uint8Array, text: string): Payload {
+function jsonPayload(bytes: Uint8Array): Payload {
+  if (!isUtf8(bytes)) throw Errors.invalidBody(INVALID_JSON);
   const shape = scanJson(bytes);
   if (shape === null) throw Errors.invalidBody(INVALID_JSON);
   switch (shape.kind) {
     case "object":
-      return { kind: "json", raw: text, keys: shape.keys, isArray: false };
+      return { kind: "json", raw: bytes, keys: shape.keys, isArray: false };
     case "array":
       if (!shape.uniform) throw Errors.invalidBody(KEYS_MISMATCH);
-      return { kind: "json", raw: text, keys: shape.keys, isArray: true };
+      return { kind: "json", raw: bytes, keys: shape.keys, isArray: true };
     case "scalar":
       return EMPTY_ARRAY;
   }
+}
+
+/** JSON text made here (CSV, forms) as the bytes a body would have been. */
+function jsonText(raw: string, keys: ReadonlySet<string>, isArray: boolean): Payload {
+  return { kind: "json", raw: encoder.encode(raw), keys, isArray };
 }
 
 export function parsePayload(
@@ -69,14 +79,16 @@ export function parsePayload(
   const bytes = body ?? new Uint8Array();
   switch (contentType.kind) {
     case "json": {
-      if (columns !== null) return { payload: { kind: "rawJson", raw: lenient.decode(bytes) }, columns };
+      if (columns !== null) {
+        // Forwarded as text: invalid UTF-8 becomes U+FFFD, as a lenient decoding would.
+        const raw = isUtf8(bytes) ? bytes : encoder.encode(lenient.decode(bytes));
+        return { payload: { kind: "rawJson", raw }, columns };
+      }
       // An empty body calls with no arguments; a single json parameter gets it as is (and fails).
       if (bytes.length === 0 && isProc) {
-        return { payload: { kind: "json", raw: "", keys: new Set(), isArray: false }, columns: new Set() };
+        return { payload: { kind: "json", raw: bytes, keys: new Set(), isArray: false }, columns: new Set() };
       }
-      const text = decodeUtf8(bytes);
-      if (text === null) throw Errors.invalidBody(INVALID_JSON);
-      const p = jsonPayload(bytes, text);
+      const p = jsonPayload(bytes);
       return { payload: p, columns: p.kind === "json" ? p.keys : new Set() };
     }
     case "csv": {
@@ -84,7 +96,7 @@ export function parsePayload(
       if (text === null) throw Errors.invalidBody("parse error: invalid UTF-8 in the CSV body");
       const csv = csvToJson(text);
       if (csv.kind === "error") throw Errors.invalidBody(csv.message);
-      return { payload: { kind: "json", raw: csv.json, keys: csv.keys, isArray: true }, columns: csv.keys };
+      return { payload: jsonText(csv.json, csv.keys, true), columns: csv.keys };
     }
     case "urlencoded": {
       const pairs = [...new URLSearchParams(lenient.decode(bytes))];
@@ -92,7 +104,7 @@ export function parsePayload(
       if (isProc) return { payload: { kind: "urlEncoded", pairs, keys }, columns: keys };
       // One row, every value a JSON string; a repeated key keeps its last value.
       const obj = Object.fromEntries(pairs);
-      return { payload: { kind: "json", raw: JSON.stringify(obj), keys, isArray: false }, columns: keys };
+      return { payload: jsonText(JSON.stringify(obj), keys, false), columns: keys };
     }
     case "text":
     case "xml":

@@ -200,10 +200,13 @@ export type Action =
   | { readonly kind: "schemaInfo" };
 
 export type Payload =
-  /** A JSON body: kept as text (sent to PostgreSQL as one parameter) with its keys. */
+  /**
+   * A JSON body with its keys: its UTF-8 bytes as they came (sent to PostgreSQL as one
+   * parameter, never decoded in between).
+   */
   | {
     readonly kind: "json";
-    readonly raw: string;
+    readonly raw: Uint8Array;
     readonly keys: ReadonlySet<string>;
     readonly isArray: boolean;
   }
@@ -214,7 +217,7 @@ export type Payload =
     readonly keys: ReadonlySet<string>;
   }
   /** JSON passed through unparsed (`columns=` given, or a single json/jsonb parameter). */
-  | { readonly kind: "rawJson"; readonly raw: string }
+  | { readonly kind: "rawJson"; readonly raw: Uint8Array }
   /** Text, XML or binary body for a single unnamed parameter. */
   | { readonly kind: "raw"; readonly raw: Uint8Array };
 

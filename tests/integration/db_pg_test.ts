@@ -71,3 +71,19 @@ Deno.test("transaction() rolls back when a check rejects the results", async () 
   );
   assert.equal((await tdb.psql("select count(*) from test.clients where id = 99")).trim(), "0");
 });
+
+Deno.test("transaction() sends and receives values larger than a socket read or write", async () => {
+  const big = "é😀x".repeat(200_000); // 1.6 MB of UTF-8 each way
+  const rows = await db.transaction({
+    isolation: "read committed",
+    readOnly: true,
+    rollback: false,
+    statements: [
+      { text: "select length($1)::text, $1 || $2", params: [big, "!"], prepare: true },
+      { text: "select $1::text", params: ["after"], prepare: true },
+    ],
+  });
+  assert.equal(rows[0][0][0], String(3 * 200_000));
+  assert.equal(rows[0][0][1], big + "!");
+  assert.deepEqual(rows[1], [["after"]]);
+});

@@ -170,3 +170,37 @@ Deno.test("POST a 10 MB JSON array reaches PostgreSQL as one body and inserts ev
     ],
   );
 });
+
+Deno.test("a large body arriving in chunks is read whole, whatever its Content-Length says", async () => {
+  const rowsOf = (from: number, n: number) =>
+    Array.from({ length: n }, (_, i) => JSON.stringify({ id: from + i, name: "x".repeat(200) }));
+  for (const [from, declaredDelta] of [[100_000, 0], [200_000, -5000], [300_000, 5000]]) {
+    const bytes = new TextEncoder().encode(`[${rowsOf(from, 1000).join(",")}]`);
+    // In 7 KiB pieces, as a socket would deliver them.
+    const stream = new ReadableStream<Uint8Array>({
+      start(c) {
+        for (let at = 0; at < bytes.length; at += 7168) c.enqueue(bytes.slice(at, at + 7168));
+        c.close();
+      },
+    });
+    const res = await app.handler(
+      new Request("http://localhost/bulk_rows", {
+        method: "POST",
+        body: stream,
+        headers: {
+          "content-type": "application/json",
+          "content-length": String(bytes.length + declaredDelta),
+          prefer: "count=exact",
+        },
+      }),
+    );
+    assert.deepEqual(await summary(res, ["content-range"]), {
+      status: 201,
+      "content-range": "*/1000",
+      body: "",
+    });
+  }
+  assert.deepEqual(await rows(app, "select count(*)::int as n from test.bulk_rows where id >= 100000"), [{
+    n: 3000,
+  }]);
+});

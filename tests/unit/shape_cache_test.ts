@@ -171,7 +171,10 @@ Deno.test("a shape whose SQL depends on a slot's value is planned per request", 
     const main = p.query.main!;
     return {
       ...p,
-      query: { ...p.query, main: { ...main, params: main.params.map((v) => v?.toUpperCase() ?? null) } },
+      query: {
+        ...p.query,
+        main: { ...main, params: main.params.map((v) => typeof v === "string" ? v.toUpperCase() : v) },
+      },
     };
   };
   for (const b of [byNumber, upper]) {

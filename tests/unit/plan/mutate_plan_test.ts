@@ -116,7 +116,7 @@ function request(mutation: Mutation, o: ReqOptions = {}): ApiRequest {
   const body = o.body ?? '{"id":1}';
   const payload: Payload | null = mutation === "delete" ? null : {
     kind: "json",
-    raw: body,
+    raw: new TextEncoder().encode(body),
     keys: new Set(o.columns ?? ["id"]),
     isArray: body.trimStart().startsWith("["),
   };
@@ -162,7 +162,8 @@ Deno.test("planMutate() resolves the columns of a POST, sorted, with their types
     ["id", "integer", "nextval('test.items_id_seq'::regclass)"],
     ["name", "text", "'Default'::text"],
   ]);
-  assert.deepEqual([p.into, p.body, p.onConflict, p.where, p.pkColumns, p.applyDefaults], [
+  const body = p.body instanceof Uint8Array ? new TextDecoder().decode(p.body) : p.body;
+  assert.deepEqual([p.into, body, p.onConflict, p.where, p.pkColumns, p.applyDefaults], [
     { schema: "test", name: "items" },
     '{"id":1}',
     null,

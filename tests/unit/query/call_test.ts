@@ -157,8 +157,10 @@ function plan(path: string, init: Init = {}): CallReadPlan {
 }
 
 /** The call (the `pgrst_source` CTE) of a request. */
+/** Text and parameters; a body travels as its bytes, shown here as its text. */
 function callSql(path: string, init: Init = {}) {
-  return render(callPlanToQuery(plan(path, init).callPlan));
+  const { text, params } = render(callPlanToQuery(plan(path, init).callPlan));
+  return { text, params: params.map((p) => p instanceof Uint8Array ? new TextDecoder().decode(p) : p) };
 }
 
 /** The whole main statement of a request. */
@@ -202,6 +204,15 @@ Deno.test("callPlanToQuery() reads a JSON body once, with json_to_record, as one
       'LATERAL (SELECT "api"."add_them"("a" := pgrst_body."a", "b" := pgrst_body."b") pgrst_scalar) pgrst_call',
     params: ['{"a":1,"b":2}'],
   });
+});
+
+Deno.test("callPlanToQuery() passes the request body's own bytes, undecoded", () => {
+  const req = request("/rpc/add_them", postJson('{"a":1,"b":2}'));
+  const action = planAction(req, config, catalog);
+  assert.ok(action.kind === "db" && action.plan.kind === "call");
+  const { params } = render(callPlanToQuery(action.plan.callPlan));
+  assert.ok(req.payload?.kind === "json");
+  assert.equal(params[0], req.payload.raw);
 });
 
 Deno.test("callPlanToQuery() takes the first object of a JSON array (json_to_recordset … LIMIT 1)", () => {

@@ -5,6 +5,7 @@
  * configurations, limits and offsets — must be a parameter.
  */
 import assert from "node:assert/strict";
+import type { ParamValue } from "../../../lib/db/db.ts";
 import { CONFIG, countSql, mainSql, selectSql } from "../plan/read_fixture.ts";
 
 const ITEMS = '"api"."items"';
@@ -12,12 +13,12 @@ const ITEMS = '"api"."items"';
 /** Whitespace is not significant: runs of blanks compare as one space. */
 const squash = (text: string) => text.replace(/\s+/g, " ").trim();
 
-function same(actual: { text: string; params: (string | null)[] }, text: string, params: (string | null)[]) {
+function same(actual: { text: string; params: ParamValue[] }, text: string, params: (string | null)[]) {
   assert.deepEqual({ text: squash(actual.text), params: actual.params }, { text: squash(text), params });
 }
 
 function sameObj(
-  actual: { text: string; params: (string | null)[] },
+  actual: { text: string; params: ParamValue[] },
   expected: { text: string; params: (string | null)[] },
 ) {
   same(actual, expected.text, expected.params);

@@ -5,6 +5,7 @@ import { parsePayload } from "../../../lib/request/payload.ts";
 import type { Action, MediaType, QueryParams } from "../../../lib/request/types.ts";
 
 const enc = new TextEncoder();
+const utf8 = (s: string) => enc.encode(s);
 
 function query(columns: string[] | null = null): QueryParams {
   return {
@@ -55,7 +56,7 @@ function rejects(f: () => unknown, message: string): void {
 Deno.test("parsePayload() keeps a JSON object as text with its keys", () => {
   const body = '{"id": 1, "name": "x", "nested": {"k": [1]}}';
   assert.deepEqual(parse(body), {
-    payload: { kind: "json", raw: body, keys: new Set(["id", "name", "nested"]), isArray: false },
+    payload: { kind: "json", raw: utf8(body), keys: new Set(["id", "name", "nested"]), isArray: false },
     columns: new Set(["id", "name", "nested"]),
   });
 });
@@ -63,7 +64,7 @@ Deno.test("parsePayload() keeps a JSON object as text with its keys", () => {
 Deno.test("parsePayload() keeps a uniform JSON array as text with its keys", () => {
   const body = '[{"a":1,"b":2},{"b":3,"a":4}]';
   assert.deepEqual(parse(body), {
-    payload: { kind: "json", raw: body, keys: new Set(["a", "b"]), isArray: true },
+    payload: { kind: "json", raw: utf8(body), keys: new Set(["a", "b"]), isArray: true },
     columns: new Set(["a", "b"]),
   });
 });
@@ -99,7 +100,7 @@ Deno.test("parsePayload() rejects invalid UTF-8 as invalid JSON", () => {
 Deno.test("parsePayload() turns a JSON scalar into an empty array (nothing inserted)", () => {
   for (const body of ["1", '"x"', "null", "true"]) {
     assert.deepEqual(parse(body), {
-      payload: { kind: "json", raw: "[]", keys: new Set(), isArray: true },
+      payload: { kind: "json", raw: utf8("[]"), keys: new Set(), isArray: true },
       columns: new Set(),
     });
   }
@@ -108,10 +109,10 @@ Deno.test("parsePayload() turns a JSON scalar into an empty array (nothing inser
 Deno.test("parsePayload() forwards the body unparsed with columns=", () => {
   const body = '[{"id": 1, "smth": "here"}, 333, "asdf"';
   assert.deepEqual(parse(body, { columns: ["id", "body"] }), {
-    payload: { kind: "rawJson", raw: body },
+    payload: { kind: "rawJson", raw: utf8(body) },
     columns: new Set(["id", "body"]),
   });
-  assert.deepEqual(parse("", { action: PATCH, columns: ["id"] }).payload, { kind: "rawJson", raw: "" });
+  assert.deepEqual(parse("", { action: PATCH, columns: ["id"] }).payload, { kind: "rawJson", raw: utf8("") });
 });
 
 Deno.test("parsePayload() ignores columns= on PUT", () => {
@@ -128,7 +129,7 @@ Deno.test("parsePayload() turns a form body into one object of strings", () => {
     ct: { kind: "urlencoded" },
   });
   assert.ok(r.payload?.kind === "json");
-  assert.deepEqual(JSON.parse(r.payload.raw), {
+  assert.deepEqual(JSON.parse(new TextDecoder().decode(r.payload.raw)), {
     integer: "7",
     double: "2.71828",
     varchar: "forms are fun",
@@ -142,7 +143,10 @@ Deno.test("parsePayload() turns a form body into one object of strings", () => {
 Deno.test("parsePayload() turns CSV into a JSON array with the header as keys", () => {
   const r = parse("a,b\nNULL,foo\n,bar\n", { ct: { kind: "csv" } });
   assert.ok(r.payload?.kind === "json");
-  assert.deepEqual(JSON.parse(r.payload.raw), [{ a: null, b: "foo" }, { a: "", b: "bar" }]);
+  assert.deepEqual(JSON.parse(new TextDecoder().decode(r.payload.raw)), [{ a: null, b: "foo" }, {
+    a: "",
+    b: "bar",
+  }]);
   assert.deepEqual(r.columns, new Set(["a", "b"]));
 });
 
