@@ -54,7 +54,15 @@ export type {
   Verbosity,
 } from "./lib/config/types.ts";
 export { type ErrorBody, type ErrorDetails, PgrstError } from "./lib/errors.ts";
-export type { Database, IsolationLevel, Notification, Rows, Statement, TxSpec } from "./lib/db/db.ts";
+export type {
+  Database,
+  IsolationLevel,
+  Notification,
+  ParamValue,
+  Rows,
+  Statement,
+  TxSpec,
+} from "./lib/db/db.ts";
 
 /** pgrst's version, e.g. `0.1.0`. */
 export const PGRST_VERSION: string = version.PGRST_VERSION;
