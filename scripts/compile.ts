@@ -21,6 +21,7 @@ const args = [
   "compile",
   "--allow-all",
   "--no-check",
+  "--v8-flags=--max-semi-space-size=8", // as `deno task start`
   ...(target ? ["--target", target] : []),
   "--output",
   output,
