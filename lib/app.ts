@@ -164,12 +164,17 @@ const STREAM_ABOVE = 64 * 1024;
  * costs ~35 MB); a large body with a Content-Length is copied chunk by chunk into its place.
  */
 async function readBody(request: Request): Promise<Uint8Array | null> {
-  const stream = request.body;
-  if (stream === null) return null;
+  // GET and HEAD have no body (a fetch Request cannot carry one). Not touching `request.body`
+  // when it is not needed matters on Node: @hono/node-server's lightweight Request builds a full
+  // undici Request (AbortSignal, header copy) the moment `body` is read; `arrayBuffer()` reads
+  // straight from the socket.
+  if (request.method === "GET" || request.method === "HEAD") return null;
   const declared = Number(request.headers.get("content-length"));
   if (!Number.isSafeInteger(declared) || declared <= STREAM_ABOVE) {
     return new Uint8Array(await request.arrayBuffer());
   }
+  const stream = request.body;
+  if (stream === null) return null;
   let out = new Uint8Array(declared);
   let at = 0;
   const reader = stream.getReader();
