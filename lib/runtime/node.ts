@@ -1,7 +1,7 @@
 /**
  * The Node runtime (the npm package): HTTP through `@hono/node-server` (a fetch handler on
  * `node:http`), Node's signals, files, environment and exit. The only file that imports
- * `@hono/node-server`; nothing here is specific to Deno, so it also runs under Deno.
+ * `@hono/node-server`; nothing here is specific to Deno, so it also runs under Deno as it is.
  */
 import { createAdaptorServer } from "@hono/node-server";
 import { chmod, mkdir, readFile, rm } from "node:fs/promises";
