@@ -74,6 +74,7 @@ export async function startPgrst(options: PgrstOptions): Promise<Pgrst> {
   const db = options.database ?? createPgDatabase({
     uri: config.dbUri,
     poolSize: config.dbPool,
+    pipelineDepth: config.dbPoolPipelineDepth,
     acquisitionTimeout: config.dbPoolAcquisitionTimeout,
     maxIdletime: config.dbPoolMaxIdletime,
     maxLifetime: config.dbPoolMaxLifetime,

@@ -119,6 +119,7 @@ const PARSE_ORDER = [
   "db-pool-max-lifetime",
   "db-pool-max-idletime",
   "db-pool-automatic-recovery",
+  "db-pool-pipeline-depth",
   "db-pre-request",
   "db-prepared-statements",
   "db-root-spec",

@@ -105,6 +105,8 @@ export const OPTIONS: readonly OptionSpec[] = [
     aliasFirst: true,
   }),
   o("db-pool-max-lifetime", "dbPoolMaxLifetime", "int", "1800"),
+  // pgrst's own: transactions one connection may carry at once (1 = one at a time, as PostgREST).
+  o("db-pool-pipeline-depth", "dbPoolPipelineDepth", "int", "32", { internal: true }),
   o("db-pre-config", "dbPreConfig", "qualifiedName", null, { inDb: true, reloadable: true }),
   o("db-pre-request", "dbPreRequest", "qualifiedName", null, {
     inDb: true,

@@ -58,6 +58,8 @@ export interface AppConfig {
   readonly dbPlanEnabled: boolean;
   /** PostgREST's `db-pool` (default 10). */
   readonly dbPool: number;
+  /** pgrst's own: transactions pipelined on one connection at once (1 = one at a time). */
+  readonly dbPoolPipelineDepth: number;
   /** Seconds. */
   readonly dbPoolAcquisitionTimeout: number;
   /** Seconds. */

@@ -4,10 +4,23 @@
  *
  * A transaction is one burst on one pooled connection, written with a single socket write and
  * answered in one round trip: BEGIN, each statement (Parse if not yet prepared, Bind, Execute),
- * COMMIT or ROLLBACK, Sync — all in the extended protocol, handled by one pg "submittable"
- * rather than a pg Query per statement. When a `check` must see the results first, the burst
- * ends with a Flush and the end is written in a second round trip. After an error PostgreSQL
- * skips to the Sync; the transaction is then rolled back (one more round trip, errors only).
+ * COMMIT or ROLLBACK, Sync — all in the extended protocol. When a `check` must see the results
+ * first, the burst ends with a Flush and the end is written in a second round trip. After an
+ * error PostgreSQL skips to the Sync; a ROLLBACK is written right behind it.
+ *
+ * Pipelining across transactions: a connection may carry up to `pipelineDepth` bursts at once,
+ * written one behind the other and run by PostgreSQL in order, each its own transaction. Once
+ * the pool is exhausted a transaction is written behind others instead of waiting for a free
+ * connection. And once as many connections are busy as PostgreSQL can use (the whole pool for a
+ * remote server; as many as this machine has cores when PostgreSQL runs here, sharing them with
+ * pgrst), transactions are packed onto the busy connections whose queues drain fast, rather
+ * than spread over more backends: a backend then serves many transactions per wake-up, pgrst
+ * reads many answers per socket read, and fewer processes compete for the cores. Only shapes
+ * seen to be quick are pipelined; unknown and slow ones (and those waiting for a `check`) take
+ * a connection of their own, so nothing queues behind a long transaction.
+ *
+ * A burst written behind one that fails finds the transaction aborted: PostgreSQL rejects it at
+ * its BEGIN (25P02) having run nothing, and it is written again, behind the ROLLBACK.
  *
  * Named statements are prepared inside the burst, after `set_config('role', …)` has run, so a
  * statement that needs the role's privileges to parse still works. Each connection keeps a
@@ -16,14 +29,17 @@
  * Rows come back as arrays of text: every type parser is the identity, so no JSON is parsed.
  *
  * pg still does what is delicate (connecting, authentication, reading and parsing the server's
- * messages); the frontend messages of a burst are written here (`Writer`) because building them
- * with pg's serializer costs a Node `Buffer` per message and per string, which under Deno was a
- * third of the driver's CPU per transaction.
+ * messages); once connected, the messages of queries are routed here (`Mux`) instead of to pg's
+ * one-query-at-a-time queue. The frontend messages of a burst are written here (`Writer`)
+ * because building them with pg's serializer costs a Node `Buffer` per message and per string,
+ * which under Deno was a third of the driver's CPU per transaction.
  */
 // @ts-types="npm:@types/pg@8.15.6"
 import pg from "pg";
+import { availableParallelism } from "node:os";
 import { Pool } from "./pool.ts";
 import { Burst, FLUSH, SYNC, Writer } from "./wire.ts";
+import { fixed, Mux, type MuxClient, type PgConnection, ShapeTimes } from "./mux.ts";
 import {
   type Database,
   DbAcquireTimeout,
@@ -39,6 +55,13 @@ import {
 export interface PgOptions {
   readonly uri: string;
   readonly poolSize: number;
+  /**
+   * Transactions one connection may carry at once, pipelined (default 32; 1 = one at a time).
+   * Beyond 1, once the pool's connections are all busy — or, with PostgreSQL on this machine,
+   * once as many are busy as there are cores — transactions are written behind others instead
+   * of waiting for a free connection.
+   */
+  readonly pipelineDepth?: number;
   /** Seconds to wait for a free connection before failing with PGRST003. */
   readonly acquisitionTimeout: number;
   /** Seconds an idle connection is kept. */
@@ -72,15 +95,17 @@ function statementName(text: string): string {
   return name;
 }
 
-interface PgClient extends pg.Client {
-  /** The connection died (an "error" or "end" event). */
-  pgrstDead?: boolean;
-  /** Prepared statement names on this connection, oldest first. */
-  pgrstPrepared?: Map<string, true>;
-  /** Fixed statements (BEGIN, COMMIT…) prepared on this connection. */
-  pgrstFixed?: Set<string>;
-  /** The transaction running on this connection (it counts the ParseComplete replies). */
-  pgrstBurst?: { parseComplete(): void };
+/**
+ * A transaction joins a busy connection while idle ones remain only if the transaction at the
+ * head of that connection has been running for less than this many milliseconds.
+ */
+const STUCK_MS = 4;
+/** A transaction written behind one that failed is written again, at most this many times. */
+const MAX_REWRITES = 3;
+
+interface PgClient extends pg.Client, MuxClient {
+  /** The bursts written on this connection and not yet answered. */
+  pgrstMux?: Mux;
 }
 
 /**
@@ -119,6 +144,12 @@ function toDbError(e: unknown, lost: boolean): Error {
   return new DbConnectionError(message, { lost, cause: e });
 }
 
+/** PostgreSQL on this machine: a Unix socket or a loopback address. */
+function onThisMachine(client: pg.Client): boolean {
+  const host = (client as unknown as { host?: string }).host ?? "";
+  return host.startsWith("/") || host === "localhost" || host === "::1" || host.startsWith("127.");
+}
+
 /** A fatal error leaves the connection unusable: it must not go back to the pool. */
 function breaksConnection(e: Error): boolean {
   return e instanceof DbConnectionError || (e instanceof DbServerError && /^(08|57P0)/.test(e.code));
@@ -140,17 +171,28 @@ export function createPgDatabase(options: PgOptions): Database {
     // broken when it was lent).
     client.on("error", () => client.pgrstDead = true);
     client.on("end", () => client.pgrstDead = true);
-    // pg does not pass ParseComplete to custom submittables: count them for the burst.
-    (client as unknown as { connection: { on(e: string, f: () => void): void } }).connection
-      .on("parseComplete", () => client.pgrstBurst?.parseComplete());
     try {
       await client.connect();
     } catch (e) {
       client.end().catch(() => {});
       throw toDbError(e, false);
     }
+    const connection = (client as unknown as { connection: PgConnection }).connection;
+    const mux = new Mux(client, connection, shapes);
+    client.pgrstMux = mux;
+    client.on("end", () => mux.lost(new Error("Connection terminated unexpectedly")));
+    client.on("error", (e) => mux.lost(e));
+    spread = Math.min(options.poolSize, onThisMachine(client) ? availableParallelism() : options.poolSize);
     return client;
   }
+
+  /**
+   * How many connections to keep busy before packing transactions onto them: PostgreSQL on this
+   * machine shares its cores with pgrst, and more busy backends than cores only add context
+   * switches; a remote server gets the whole pool, as with PostgREST.
+   */
+  let spread = options.poolSize;
+  const shapes = new ShapeTimes();
 
   const newPool = () =>
     new Pool<PgClient>({
@@ -162,27 +204,34 @@ export function createPgDatabase(options: PgOptions): Database {
       destroy: (c) => c.end(),
       alive: (c) => !c.pgrstDead,
       timeoutError: () => new DbAcquireTimeout(),
+      share: {
+        max: Math.max(1, options.pipelineDepth ?? 32),
+        ok: (c) => !c.pgrstDead && !c.pgrstMux!.blocked,
+        prefer: (c) => c.pgrstMux!.moving(STUCK_MS),
+        spread: () => spread,
+      },
     });
   let pool = newPool();
 
   async function transaction(spec: TxSpec): Promise<Rows[]> {
-    // The pool the connection came from gets it back, even after a flush swapped the pool.
-    const from = pool;
-    const client = await from.acquire();
-    let broken = false;
-    try {
-      return await runBurst(client, spec, cacheSize);
-    } catch (e) {
-      if (e instanceof CheckRejection) throw e.error;
-      const err = toDbError(e, true);
-      broken = breaksConnection(err);
-      // A failed statement leaves the transaction open (and aborted): end it.
-      if (!broken && err instanceof DbServerError) {
-        await client.query({ text: "ROLLBACK", rowMode: "array" }).catch(() => broken = true);
+    const shape = spec.statements.length > 0 ? spec.statements[spec.statements.length - 1].text : "";
+    const alone = !shapes.quick(shape);
+    for (let rewrites = 0;; rewrites++) {
+      // The pool the connection came from gets it back, even after a flush swapped the pool.
+      const from = pool;
+      const client = await from.acquire(alone);
+      let broken = false;
+      try {
+        return await runBurst(client, spec, cacheSize, shape);
+      } catch (e) {
+        if (e instanceof CheckRejection) throw e.error;
+        if (e instanceof Behind && rewrites < MAX_REWRITES) continue;
+        const err = toDbError(e instanceof Behind ? e.error : e, true);
+        broken = breaksConnection(err);
+        throw err;
+      } finally {
+        from.release(client, broken);
       }
-      throw err;
-    } finally {
-      from.release(client, broken);
     }
   }
 
@@ -246,22 +295,9 @@ class CheckRejection {
   constructor(readonly error: Error) {}
 }
 
-/** Names of the fixed statements (BEGIN …, COMMIT, ROLLBACK…), prepared once per connection. */
-const FIXED = new Map<string, string>();
-
-/**
- * Bind + Execute of a parameterless statement such as BEGIN, with its Parse the first time on
- * this connection (its name is then recorded in `parses`, to be marked prepared when it parsed).
- */
-function fixed(w: Writer, client: PgClient, text: string, parses: (string | null)[]): void {
-  let name = FIXED.get(text);
-  if (name === undefined) FIXED.set(text, name = `pgrst_fixed_${FIXED.size + 1}`);
-  if (!client.pgrstFixed?.has(name)) {
-    parses.push(name);
-    w.parse(name, text);
-  }
-  w.bind(name, []);
-  w.execute();
+/** The burst was written behind a failed one: it ran nothing and can be written again. */
+class Behind {
+  constructor(readonly error: unknown) {}
 }
 
 function endMessages(w: Writer, client: PgClient, rollback: boolean, parses: (string | null)[]): void {
@@ -274,7 +310,8 @@ function endMessages(w: Writer, client: PgClient, rollback: boolean, parses: (st
   w.raw(SYNC);
 }
 
-async function runBurst(client: PgClient, spec: TxSpec, cacheSize: number): Promise<Rows[]> {
+async function runBurst(client: PgClient, spec: TxSpec, cacheSize: number, shape: string): Promise<Rows[]> {
+  const mux = client.pgrstMux!;
   const evicted: string[] = [];
   const w = new Writer();
   const parses: (string | null)[] = [];
@@ -282,11 +319,13 @@ async function runBurst(client: PgClient, spec: TxSpec, cacheSize: number): Prom
   for (const name of evicted) w.close(name);
   const mode = spec.readOnly ? "READ ONLY" : "READ WRITE";
   fixed(w, client, `BEGIN ISOLATION LEVEL ${ISOLATION_SQL[spec.isolation]} ${mode}`, parses);
+  const cache = client.pgrstPrepared ??= new Map();
   spec.statements.forEach((s, i) => {
     const [name, parse] = plan[i];
     if (parse) {
       w.parse(name ?? "", s.text);
       parses.push(name);
+      if (name !== null) cache.set(name, true);
     }
     w.bind(name ?? "", s.params);
     w.execute();
@@ -294,15 +333,12 @@ async function runBurst(client: PgClient, spec: TxSpec, cacheSize: number): Prom
   const check = spec.check;
   if (check) w.raw(FLUSH);
   else endMessages(w, client, spec.rollback, parses);
-  const cache = client.pgrstPrepared ??= new Map();
-  const fixedNames = client.pgrstFixed ??= new Set();
-  const burst = new Burst(w.bytes(), parses, 1 + spec.statements.length, !check, (name) => {
-    if (name.startsWith("pgrst_fixed_")) fixedNames.add(name);
-    else cache.set(name, true);
-  });
-  client.pgrstBurst = burst;
+  const burst = new Burst(w.bytes(), parses, 1 + spec.statements.length, !check);
+  // A burst that waits for its check is timed with the check's round trip: not its shape's.
+  if (!check) burst.shape = shape;
+  mux.submit(burst);
+  if (check) mux.blocked = true;
   try {
-    client.query(burst as unknown as pg.QueryConfig);
     await burst.completed;
     const results = burst.results.slice(1, 1 + spec.statements.length) as Rows[];
     if (check) {
@@ -315,13 +351,20 @@ async function runBurst(client: PgClient, spec: TxSpec, cacheSize: number): Prom
         endMessages(end, client, spec.rollback, parses);
       }
       burst.end(end.bytes());
+      mux.blocked = false;
       await burst.done;
       if (rejection) throw new CheckRejection(rejection);
       return results;
     }
     await burst.done;
     return results;
+  } catch (e) {
+    if (burst.behind) throw new Behind(e);
+    // Until its ReadyForQuery the connection may still be in the failed transaction; by then a
+    // ROLLBACK is written, and what the next user writes goes behind it.
+    await burst.done.catch(() => {});
+    throw e;
   } finally {
-    client.pgrstBurst = undefined;
+    if (check) mux.blocked = false;
   }
 }

@@ -5,6 +5,12 @@
  * any connection older than `lifetimeMs` is recycled when released. One sweeper timer runs
  * only while there is something to sweep (idle connections or waiters).
  *
+ * With `share`, a connection may carry several users at once (transactions pipelined one behind
+ * the other, below `share.max` and while `share.ok`): a caller joins the busiest lent connection
+ * that `share.prefer`s another user (packing work onto few connections), else takes an idle or
+ * new one, else joins the least busy lent one rather than wait. A shared connection goes back to
+ * the pool when its last user releases it. A caller `alone` neither joins nor can be joined.
+ *
  * Generic over the connection type: `pg.ts` plugs in node-postgres clients.
  */
 
@@ -19,6 +25,21 @@ export interface PoolOptions<C> {
   alive?(conn: C): boolean;
   /** The error a waiter gets after `acquireTimeoutMs`. */
   timeoutError(): Error;
+  /** Sharing of lent connections; without it each connection has one user at a time. */
+  share?: {
+    /** Users a connection may have at once. */
+    readonly max: number;
+    /** Whether this lent connection can take another user now. */
+    ok(conn: C): boolean;
+    /**
+     * Whether another user on this connection would be answered soon: then, once `spread`
+     * connections are lent, it is shared even while idle connections remain (otherwise only
+     * once every connection is open and lent).
+     */
+    prefer(conn: C): boolean;
+    /** Lent connections before callers start joining them while others are idle. */
+    spread(): number;
+  };
   now?: () => number;
 }
 
@@ -26,12 +47,19 @@ interface Entry<C> {
   readonly conn: C;
   readonly born: number;
   idleSince: number;
+  /** Users holding it (0 while idle). */
+  users: number;
+  /** Released as broken by one of its users: closed when the last one releases it. */
+  broken: boolean;
+  /** Lent to a user nobody may join. */
+  alone: boolean;
 }
 
 interface Waiter<C> {
-  readonly resolve: (e: Entry<C>) => void;
+  readonly resolve: (conn: C) => void;
   readonly reject: (e: unknown) => void;
   readonly deadline: number;
+  readonly alone: boolean;
 }
 
 const SWEEP_MS = 100;
@@ -64,34 +92,55 @@ export class Pool<C> {
     return this.#waiters.length;
   }
 
-  async acquire(): Promise<C> {
+  /**
+   * A connection: shared (with `share` set and nobody waiting) when a lent one prefers to take
+   * another user, else an idle one, else a new one, else shared with the least busy, else the
+   * first to come back. `alone`: only a connection nobody else uses, and nobody may join it.
+   */
+  async acquire(alone = false): Promise<C> {
     if (this.#ended) throw new Error("the pool is closed");
     const now = this.#now();
+    const sharing = !alone && this.#o.share !== undefined && this.#waiters.length === 0;
+    if (sharing) {
+      const packed = this.#packable(now);
+      if (packed) return this.#join(packed);
+    }
     for (let e = this.#idle.pop(); e !== undefined; e = this.#idle.pop()) {
-      if (now - e.born < this.#o.lifetimeMs && (this.#o.alive?.(e.conn) ?? true)) return this.#lend(e);
+      if (now - e.born < this.#o.lifetimeMs && (this.#o.alive?.(e.conn) ?? true)) return this.#lend(e, alone);
       this.#destroy(e.conn);
     }
-    if (this.total < this.#o.max) return this.#lend(await this.#open());
-    const entry = await new Promise<Entry<C>>((resolve, reject) => {
-      this.#waiters.push({ resolve, reject, deadline: now + this.#o.acquireTimeoutMs });
+    if (this.total < this.#o.max) return this.#lend(await this.#open(), alone);
+    const shared = sharing ? this.#shareable(now) : undefined;
+    if (shared) return this.#join(shared);
+    return await new Promise<C>((resolve, reject) => {
+      this.#waiters.push({ resolve, reject, deadline: now + this.#o.acquireTimeoutMs, alone });
       this.#startSweeper();
     });
-    return this.#lend(entry);
   }
 
   /** Gives a connection back; `broken` ones are closed (a waiter then gets a new one). */
   release(conn: C, broken = false): void {
     const e = this.#busy.get(conn);
     if (!e) return;
+    e.broken ||= broken;
+    if (--e.users > 0) {
+      // Still in use: the first waiter may share it, if it can take one more user.
+      const first = this.#waiters[0];
+      if (first !== undefined && !first.alone && this.#canShare(e, this.#now())) {
+        this.#waiters.shift();
+        first.resolve(this.#join(e));
+      }
+      return;
+    }
     this.#busy.delete(conn);
-    if (broken || this.#ended || this.#now() - e.born >= this.#o.lifetimeMs) {
+    if (e.broken || this.#ended || this.#now() - e.born >= this.#o.lifetimeMs) {
       this.#destroy(conn);
       if (this.#ended && this.#busy.size === 0) this.#drained?.();
       this.#serveWaiterWithNew();
       return;
     }
     const waiter = this.#waiters.shift();
-    if (waiter) return waiter.resolve(e);
+    if (waiter) return waiter.resolve(this.#lend(e, waiter.alone));
     e.idleSince = this.#now();
     this.#idle.push(e);
     this.#startSweeper();
@@ -112,9 +161,47 @@ export class Pool<C> {
     this.#closing.add(p);
   }
 
-  #lend(e: Entry<C>): C {
+  #lend(e: Entry<C>, alone = false): C {
+    e.users = 1;
+    e.alone = alone;
+    e.broken = false;
     this.#busy.set(e.conn, e);
     return e.conn;
+  }
+
+  #join(e: Entry<C>): C {
+    e.users++;
+    return e.conn;
+  }
+
+  /**
+   * The lent connection with the most users that can take one more and that `share.prefer`s to:
+   * packing transactions onto few connections, rather than spreading them over many, is what
+   * lets each backend serve several per wake-up.
+   */
+  #packable(now: number): Entry<C> | undefined {
+    if (this.#busy.size < this.#o.share!.spread()) return undefined;
+    let best: Entry<C> | undefined;
+    for (const e of this.#busy.values()) {
+      const better = best === undefined || e.users > best.users;
+      if (better && this.#canShare(e, now) && this.#o.share!.prefer(e.conn)) best = e;
+    }
+    return best;
+  }
+
+  /** The lent connection with the fewest users that can take one more, if any. */
+  #shareable(now: number): Entry<C> | undefined {
+    let best: Entry<C> | undefined;
+    for (const e of this.#busy.values()) {
+      if ((best === undefined || e.users < best.users) && this.#canShare(e, now)) best = e;
+    }
+    return best;
+  }
+
+  #canShare(e: Entry<C>, now: number): boolean {
+    const share = this.#o.share;
+    return share !== undefined && e.users < share.max && !e.alone && !e.broken &&
+      now - e.born < this.#o.lifetimeMs && share.ok(e.conn);
   }
 
   async #open(): Promise<Entry<C>> {
@@ -122,7 +209,7 @@ export class Pool<C> {
     try {
       const conn = await this.#o.create();
       const now = this.#now();
-      return { conn, born: now, idleSince: now };
+      return { conn, born: now, idleSince: now, users: 0, broken: false, alone: false };
     } finally {
       this.#opening--;
     }
@@ -131,7 +218,7 @@ export class Pool<C> {
   #serveWaiterWithNew(): void {
     if (this.#waiters.length === 0 || this.#ended || this.total >= this.#o.max) return;
     const waiter = this.#waiters.shift()!;
-    this.#open().then(waiter.resolve, waiter.reject);
+    this.#open().then((e) => waiter.resolve(this.#lend(e, waiter.alone)), waiter.reject);
   }
 
   #startSweeper(): void {

@@ -1,43 +1,56 @@
 /**
  * The wire side of a transaction burst, independent of the driver: `Writer` builds the frontend
  * messages (Parse, Bind, Execute, Close, Sync, Flush) of a whole burst into one buffer, and
- * `Burst` is the pg "submittable" that writes them and collects the replies (see `pg.ts`).
+ * `Burst` writes them and collects the replies the connection routes to it (see `pg.ts`).
  */
 import { deferred } from "../deferred.ts";
 import type { ParamValue } from "./db.ts";
 
+/** Writes frontend bytes to the connection's socket. */
+export type Write = (bytes: Uint8Array) => void;
+
 /**
- * One transaction as ONE pg "submittable" on the connection: every message of the burst is
- * written at once (Close of evicted statements, BEGIN, each statement as Parse?/Bind/Execute,
- * COMMIT, Sync) and the replies are collected here, without a pg Query object per statement.
- * With a `check`, the burst stops at a Flush; the end (COMMIT/ROLLBACK + Sync) is written once
- * the check has seen the results.
+ * One transaction's burst on a connection: every message is written at once (Close of evicted
+ * statements, BEGIN, each statement as Parse?/Bind/Execute, COMMIT, Sync) and the replies, routed
+ * here by the connection (`pg.ts`) until the burst's ReadyForQuery, are collected without an
+ * object per statement. With a `check`, the burst stops at a Flush; the end (COMMIT/ROLLBACK +
+ * Sync) is written once the check has seen the results.
+ *
+ * Statements this burst prepares count as prepared from the moment they are written, so a burst
+ * written behind it on the same connection binds them without parsing again; `unparsed()` names
+ * those whose ParseComplete never came (the burst failed first), to be forgotten again.
  */
 export class Burst {
   readonly results: (string | null)[][][] = [];
   #current: (string | null)[][] = [];
   readonly #expected: number;
-  readonly #parses: (string | null)[];
+  readonly #parses: readonly (string | null)[];
   #parsed = 0;
-  readonly #onParsed: (name: string) => void;
   readonly #messages: readonly Uint8Array[];
   readonly #results = deferred<void>();
   readonly #done = deferred<void>();
-  #connection: { stream: { write(b: Uint8Array): boolean }; sync(): void } | null = null;
+  #write: Write | null = null;
   #ended: boolean;
+  /** The error PostgreSQL answered with, if any. */
+  error: unknown = null;
+  /**
+   * Written behind a burst that failed and left its transaction aborted: PostgreSQL rejects this
+   * one at its BEGIN without running anything, so it can be written again.
+   */
+  behind = false;
+  /** What the driver times this burst as (its transaction's shape), if anything. */
+  shape: string | null = null;
 
   constructor(
     messages: readonly Uint8Array[],
-    parses: (string | null)[],
+    parses: readonly (string | null)[],
     expectedCommands: number,
     ended: boolean,
-    onParsed: (name: string) => void,
   ) {
     this.#messages = messages;
     this.#parses = parses;
     this.#expected = expectedCommands;
     this.#ended = ended;
-    this.#onParsed = onParsed;
     // Rejections are observed by whoever awaits; never unhandled.
     this.#results.promise.catch(() => {});
     this.#done.promise.catch(() => {});
@@ -51,51 +64,59 @@ export class Burst {
   get done(): Promise<void> {
     return this.#done.promise;
   }
+  /** Whether the end of the transaction (and its Sync) is written. */
+  get ended(): boolean {
+    return this.#ended;
+  }
+
+  /** Writes the burst's messages. */
+  start(write: Write): void {
+    this.#write = write;
+    for (const m of this.#messages) write(m);
+  }
 
   /** Writes the end of the transaction after a check (then Sync). */
   end(messages: readonly Uint8Array[]): void {
     this.#ended = true;
-    for (const m of messages) this.#connection!.stream.write(m);
+    for (const m of messages) this.#write!(m);
   }
 
-  // ---- pg's submittable protocol
-  submit(connection: { stream: { write(b: Uint8Array): boolean }; sync(): void }): null {
-    this.#connection = connection;
-    for (const m of this.#messages) connection.stream.write(m);
-    return null;
+  /** Ends a burst written without its end (waiting for a check) with a Sync. */
+  sync(): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    this.#write?.(SYNC);
   }
+
+  /** Names this burst meant to prepare that PostgreSQL never confirmed. */
+  unparsed(): (string | null)[] {
+    return this.#parses.slice(this.#parsed);
+  }
+
+  // ---- the replies, in order
   parseComplete(): void {
-    const name = this.#parses[this.#parsed++];
-    if (name) this.#onParsed(name);
+    this.#parsed++;
   }
-  handleRowDescription(): void {}
-  handleDataRow(msg: { fields: (string | null)[] }): void {
-    this.#current.push(msg.fields);
+  dataRow(fields: (string | null)[]): void {
+    this.#current.push(fields);
   }
-  handleCommandComplete(): void {
+  commandComplete(): void {
     this.results.push(this.#current);
     this.#current = [];
     if (this.results.length === this.#expected) this.#results.resolve();
   }
-  handleEmptyQuery(): void {
-    this.handleCommandComplete();
-  }
-  handlePortalSuspended(): void {}
-  handleCopyInResponse(connection: { sendCopyFail(m: string): void }): void {
-    connection.sendCopyFail("COPY is not supported");
-  }
-  handleCopyData(): void {}
-  handleError(err: unknown): void {
+  /** An ErrorResponse from PostgreSQL, or the connection failing (then no ReadyForQuery follows). */
+  fail(err: unknown, connectionLost: boolean): void {
     // Without an end written yet, PostgreSQL waits for a Sync before it answers again.
-    if (!this.#ended && this.#connection && !(err instanceof Error && !("severity" in err))) {
-      this.#connection.sync();
-    }
+    if (!connectionLost) this.sync();
     this.#ended = true;
+    this.error ??= err;
     this.#results.reject(err);
-    this.#done.reject(err);
+    if (connectionLost) this.#done.reject(err);
   }
-  handleReadyForQuery(): void {
-    this.#done.resolve();
+  readyForQuery(): void {
+    if (this.error !== null) this.#done.reject(this.error);
+    else this.#done.resolve();
   }
 }
 
