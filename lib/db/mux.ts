@@ -23,20 +23,37 @@ export interface MuxClient {
  */
 export const QUICK_SHAPE_MS = 20;
 
-/** Milliseconds each transaction shape took at the head of its connection (moving average). */
+/**
+ * What each transaction shape (its statements' text) has been seen to do at the head of its
+ * connection: how long it took (moving average, ms) and whether it failed lately. A failure
+ * aborts every transaction written behind it (they are written again), so a shape that fails
+ * runs alone until it has succeeded for a good while (its failure score decays by 1 % per
+ * success and must fall under 5 %: about 300 successes in a row).
+ */
 export class ShapeTimes {
   readonly #ms = new Map<string, number>();
+  readonly #failing = new Map<string, number>();
 
   record(shape: string, ms: number): void {
     const old = this.#ms.get(shape);
     if (old === undefined && this.#ms.size >= 10_000) this.#ms.clear();
     this.#ms.set(shape, old === undefined ? ms : old + (ms - old) / 4);
+    const failing = this.#failing.get(shape);
+    if (failing !== undefined) {
+      if (failing * 0.99 < 0.05) this.#failing.delete(shape);
+      else this.#failing.set(shape, failing * 0.99);
+    }
   }
 
-  /** Seen, and quick enough to be pipelined. */
+  failed(shape: string): void {
+    if (this.#failing.size >= 10_000) this.#failing.clear();
+    this.#failing.set(shape, 1);
+  }
+
+  /** Seen, quick enough, and not failing lately: it may be pipelined. */
   quick(shape: string): boolean {
     const ms = this.#ms.get(shape);
-    return ms !== undefined && ms < QUICK_SHAPE_MS;
+    return ms !== undefined && ms < QUICK_SHAPE_MS && !this.#failing.has(shape);
   }
 }
 
@@ -127,7 +144,9 @@ export class Mux {
       return;
     }
     burst.fail(err, false);
-    if (!burst.behind) this.#forget(burst);
+    if (burst.behind) return;
+    this.#forget(burst);
+    if (burst.shape !== null) this.#shapes.failed(burst.shape);
   }
 
   /**

@@ -16,11 +16,11 @@
  * pgrst), transactions are packed onto the busy connections whose queues drain fast, rather
  * than spread over more backends: a backend then serves many transactions per wake-up, pgrst
  * reads many answers per socket read, and fewer processes compete for the cores. Only shapes
- * seen to be quick are pipelined; unknown and slow ones (and those waiting for a `check`) take
- * a connection of their own, so nothing queues behind a long transaction.
+ * seen to be quick and not failing lately are pipelined; unknown, slow and failing ones (and
+ * those waiting for a `check`) take a connection of their own, so nothing queues behind them.
  *
  * A burst written behind one that fails finds the transaction aborted: PostgreSQL rejects it at
- * its BEGIN (25P02) having run nothing, and it is written again, behind the ROLLBACK.
+ * its BEGIN (25P02) having run nothing, and it is written again, alone, behind the ROLLBACK.
  *
  * Named statements are prepared inside the burst, after `set_config('role', …)` has run, so a
  * statement that needs the role's privileges to parse still works. Each connection keeps a
@@ -215,8 +215,10 @@ export function createPgDatabase(options: PgOptions): Database {
 
   async function transaction(spec: TxSpec): Promise<Rows[]> {
     const shape = spec.statements.length > 0 ? spec.statements[spec.statements.length - 1].text : "";
-    const alone = !shapes.quick(shape);
-    for (let rewrites = 0;; rewrites++) {
+    // Unknown, slow and failing shapes run alone; so does a transaction written again (behind a
+    // failure it was aborted once: alone, nothing can fail ahead of it).
+    let alone = !shapes.quick(shape);
+    for (let rewrites = 0;; rewrites++, alone = true) {
       // The pool the connection came from gets it back, even after a flush swapped the pool.
       const from = pool;
       const client = await from.acquire(alone);

@@ -200,3 +200,20 @@ Deno.test("a connection lost in the middle of a pipeline fails everything on it;
   const again = await db.transaction(read("select pg_backend_pid()::text", []));
   assert.notEqual(again[0][0][0], pid);
 });
+
+Deno.test("a mix where every third transaction fails: each still gets its own outcome", async () => {
+  const db = database(1);
+  await db.transaction(read(DIVIDE, ["1"]));
+  for (let round = 0; round < 3; round++) {
+    const divisors = Array.from({ length: 60 }, (_, i) => i % 3 === 2 ? "0" : String(1 + (i % 7)));
+    const results = await all(db, divisors.map((d) => read(DIVIDE, [d])));
+    divisors.forEach((d, i) => {
+      const r = results[i];
+      if (d === "0") {
+        assert.ok(r.status === "rejected" && r.reason instanceof DbServerError && r.reason.code === "22012");
+      } else {
+        assert.equal(value(r), String(Math.trunc(100 / Number(d))));
+      }
+    });
+  }
+});

@@ -178,3 +178,25 @@ Deno.test("Mux: shapes answered quickly at the head are recorded as quick; faile
   shapes.record("slow", QUICK_SHAPE_MS * 10);
   assert.equal(shapes.quick("slow"), false);
 });
+
+Deno.test("ShapeTimes: a shape that failed is not pipelined until it has succeeded ~300 times in a row", () => {
+  const shapes = new ShapeTimes();
+  shapes.record("s", 1);
+  assert.equal(shapes.quick("s"), true);
+  shapes.failed("s");
+  assert.equal(shapes.quick("s"), false);
+  for (let i = 0; i < 250; i++) shapes.record("s", 1);
+  assert.equal(shapes.quick("s"), false);
+  for (let i = 0; i < 60; i++) shapes.record("s", 1);
+  assert.equal(shapes.quick("s"), true);
+});
+
+Deno.test("Mux: a burst that fails marks its shape as failing", () => {
+  const { mux, shapes, emit } = setUp();
+  shapes.record("select $1", 1);
+  const b = burst(1);
+  b.shape = "select $1";
+  mux.submit(b);
+  emit.error("22012");
+  assert.equal(shapes.quick("select $1"), false);
+});
