@@ -268,3 +268,9 @@ Deno.test("toQualifiedName() splits at the first dot like PostgREST's toQi", () 
   assert.deepEqual(toQualifiedName("a."), { schema: "", name: "a" });
   assert.deepEqual(toQualifiedName(" a . b"), { schema: " a ", name: " b" });
 });
+
+Deno.test("buildConfig() reads pgrst's own db-pool-pipeline-depth (default 32) from the file and the environment", () => {
+  assert.equal(fromFile("").dbPoolPipelineDepth, 32);
+  assert.equal(fromFile("db-pool-pipeline-depth = 1\n").dbPoolPipelineDepth, 1);
+  assert.equal(fromEnv({ PGRST_DB_POOL_PIPELINE_DEPTH: "8" }).dbPoolPipelineDepth, 8);
+});
