@@ -8,7 +8,7 @@
  * With `share`, a connection may carry several users at once (transactions pipelined one behind
  * the other, below `share.max` and while `share.ok`): a caller joins the busiest lent connection
  * that `share.prefer`s another user (packing work onto few connections), else takes an idle or
- * new one, else joins the least busy lent one rather than wait. A shared connection goes back to
+ * new one, else joins the least busy lent one that prefers another user rather than wait. A shared connection goes back to
  * the pool when its last user releases it. A caller `alone` neither joins nor can be joined.
  *
  * Generic over the connection type: `pg.ts` plugs in node-postgres clients.
@@ -32,9 +32,9 @@ export interface PoolOptions<C> {
     /** Whether this lent connection can take another user now. */
     ok(conn: C): boolean;
     /**
-     * Whether another user on this connection would be answered soon: then, once `spread`
-     * connections are lent, it is shared even while idle connections remain (otherwise only
-     * once every connection is open and lent).
+     * Whether another user on this connection would be answered soon. Only such connections are
+     * joined: once `spread` connections are lent, even while idle ones remain; otherwise once
+     * every connection is open and lent (else the caller waits, as without `share`).
      */
     prefer(conn: C): boolean;
     /** Lent connections before callers start joining them while others are idle. */
@@ -126,7 +126,9 @@ export class Pool<C> {
     if (--e.users > 0) {
       // Still in use: the first waiter may share it, if it can take one more user.
       const first = this.#waiters[0];
-      if (first !== undefined && !first.alone && this.#canShare(e, this.#now())) {
+      if (
+        first !== undefined && !first.alone && this.#canShare(e, this.#now()) && this.#o.share!.prefer(e.conn)
+      ) {
         this.#waiters.shift();
         first.resolve(this.#join(e));
       }
@@ -189,11 +191,12 @@ export class Pool<C> {
     return best;
   }
 
-  /** The lent connection with the fewest users that can take one more, if any. */
+  /** The lent connection with the fewest users that can take one more and `share.prefer`s to. */
   #shareable(now: number): Entry<C> | undefined {
     let best: Entry<C> | undefined;
     for (const e of this.#busy.values()) {
-      if ((best === undefined || e.users < best.users) && this.#canShare(e, now)) best = e;
+      const better = best === undefined || e.users < best.users;
+      if (better && this.#canShare(e, now) && this.#o.share!.prefer(e.conn)) best = e;
     }
     return best;
   }

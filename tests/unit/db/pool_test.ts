@@ -45,7 +45,7 @@ function pool(
     share: options.share && {
       max: options.share.max,
       ok: options.share.ok ?? (() => true),
-      prefer: options.share.prefer ?? (() => false),
+      prefer: options.share.prefer ?? (() => true),
       spread: () => options.share!.spread ?? Infinity,
     },
     now: () => now,
@@ -223,6 +223,22 @@ Deno.test("Pool with share: a caller alone neither joins nor is joined", async (
   assert.equal(created.length, 2);
   p.release(a);
   p.release(b);
+  await p.end();
+});
+
+Deno.test("Pool with share: a lent connection that does not prefer another user is not joined", async () => {
+  const stuck = new Set<Conn>();
+  const { p } = pool({ max: 2, share: { max: 4, prefer: (c) => !stuck.has(c) } });
+  const a = await p.acquire();
+  const b = await p.acquire();
+  stuck.add(a);
+  assert.equal(await p.acquire(), b); // all lent: joins b, never the stuck a
+  stuck.add(b);
+  const waiting = p.acquire(); // nothing to join: waits, as without share
+  assert.equal(p.waitingCount, 1);
+  p.release(a);
+  assert.equal(await waiting, a);
+  for (const c of [a, b, b]) p.release(c);
   await p.end();
 });
 
