@@ -206,8 +206,7 @@ export function createPgDatabase(options: PgOptions): Database {
       timeoutError: () => new DbAcquireTimeout(),
       share: {
         max: Math.max(1, options.pipelineDepth ?? 32),
-        ok: (c) => !c.pgrstDead && !c.pgrstMux!.blocked,
-        prefer: (c) => c.pgrstMux!.moving(STUCK_MS),
+        ok: (c) => !c.pgrstDead && !c.pgrstMux!.blocked && c.pgrstMux!.moving(STUCK_MS),
         spread: () => spread,
       },
     });

@@ -6,9 +6,9 @@
  * only while there is something to sweep (idle connections or waiters).
  *
  * With `share`, a connection may carry several users at once (transactions pipelined one behind
- * the other, below `share.max` and while `share.ok`): a caller joins the busiest lent connection
- * that `share.prefer`s another user (packing work onto few connections), else takes an idle or
- * new one, else joins the least busy lent one that prefers another user rather than wait. A shared connection goes back to
+ * the other, below `share.max` and while `share.ok`): once `share.spread` are lent, a caller
+ * joins the busiest lent connection that can take one more (packing work onto few connections),
+ * else takes an idle or new one, else joins the least busy that can rather than wait. A shared connection goes back to
  * the pool when its last user releases it. A caller `alone` neither joins nor can be joined.
  *
  * Generic over the connection type: `pg.ts` plugs in node-postgres clients.
@@ -29,14 +29,13 @@ export interface PoolOptions<C> {
   share?: {
     /** Users a connection may have at once. */
     readonly max: number;
-    /** Whether this lent connection can take another user now. */
-    ok(conn: C): boolean;
     /**
-     * Whether another user on this connection would be answered soon. Only such connections are
-     * joined: once `spread` connections are lent, even while idle ones remain; otherwise once
-     * every connection is open and lent (else the caller waits, as without `share`).
+     * Whether this lent connection can take another user now (one written behind it would be
+     * answered soon). Only such connections are joined: once `spread` connections are lent, even
+     * while idle ones remain; otherwise once every connection is open and lent (else the caller
+     * waits, as without `share`).
      */
-    prefer(conn: C): boolean;
+    ok(conn: C): boolean;
     /** Lent connections before callers start joining them while others are idle. */
     spread(): number;
   };
@@ -93,16 +92,16 @@ export class Pool<C> {
   }
 
   /**
-   * A connection: shared (with `share` set and nobody waiting) when a lent one prefers to take
-   * another user, else an idle one, else a new one, else shared with the least busy, else the
-   * first to come back. `alone`: only a connection nobody else uses, and nobody may join it.
+   * A connection: shared (with `share` set and nobody waiting) when `spread` are lent and one can
+   * take another user, else an idle one, else a new one, else shared with the least busy that
+   * can, else the first to come back. `alone`: only a connection nobody else uses, and nobody may join it.
    */
   async acquire(alone = false): Promise<C> {
     if (this.#ended) throw new Error("the pool is closed");
     const now = this.#now();
     const sharing = !alone && this.#o.share !== undefined && this.#waiters.length === 0;
-    if (sharing) {
-      const packed = this.#packable(now);
+    if (sharing && this.#busy.size >= this.#o.share!.spread()) {
+      const packed = this.#pick(now, true);
       if (packed) return this.#join(packed);
     }
     for (let e = this.#idle.pop(); e !== undefined; e = this.#idle.pop()) {
@@ -110,7 +109,7 @@ export class Pool<C> {
       this.#destroy(e.conn);
     }
     if (this.total < this.#o.max) return this.#lend(await this.#open(), alone);
-    const shared = sharing ? this.#shareable(now) : undefined;
+    const shared = sharing ? this.#pick(now, false) : undefined;
     if (shared) return this.#join(shared);
     return await new Promise<C>((resolve, reject) => {
       this.#waiters.push({ resolve, reject, deadline: now + this.#o.acquireTimeoutMs, alone });
@@ -126,9 +125,7 @@ export class Pool<C> {
     if (--e.users > 0) {
       // Still in use: the first waiter may share it, if it can take one more user.
       const first = this.#waiters[0];
-      if (
-        first !== undefined && !first.alone && this.#canShare(e, this.#now()) && this.#o.share!.prefer(e.conn)
-      ) {
+      if (first !== undefined && !first.alone && this.#canShare(e, this.#now())) {
         this.#waiters.shift();
         first.resolve(this.#join(e));
       }
@@ -177,26 +174,14 @@ export class Pool<C> {
   }
 
   /**
-   * The lent connection with the most users that can take one more and that `share.prefer`s to:
-   * packing transactions onto few connections, rather than spreading them over many, is what
-   * lets each backend serve several per wake-up.
+   * The lent connection that can take another user with the most users (`busiest`: packing
+   * transactions onto few connections lets each backend serve several per wake-up) or the fewest.
    */
-  #packable(now: number): Entry<C> | undefined {
-    if (this.#busy.size < this.#o.share!.spread()) return undefined;
+  #pick(now: number, busiest: boolean): Entry<C> | undefined {
     let best: Entry<C> | undefined;
     for (const e of this.#busy.values()) {
-      const better = best === undefined || e.users > best.users;
-      if (better && this.#canShare(e, now) && this.#o.share!.prefer(e.conn)) best = e;
-    }
-    return best;
-  }
-
-  /** The lent connection with the fewest users that can take one more and `share.prefer`s to. */
-  #shareable(now: number): Entry<C> | undefined {
-    let best: Entry<C> | undefined;
-    for (const e of this.#busy.values()) {
-      const better = best === undefined || e.users < best.users;
-      if (better && this.#canShare(e, now) && this.#o.share!.prefer(e.conn)) best = e;
+      if (best !== undefined && (busiest ? e.users <= best.users : e.users >= best.users)) continue;
+      if (this.#canShare(e, now)) best = e;
     }
     return best;
   }

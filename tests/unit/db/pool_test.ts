@@ -11,7 +11,6 @@ class Conn {
 interface ShareOptions {
   max: number;
   ok?: (c: Conn) => boolean;
-  prefer?: (c: Conn) => boolean;
   spread?: number;
 }
 
@@ -45,7 +44,6 @@ function pool(
     share: options.share && {
       max: options.share.max,
       ok: options.share.ok ?? (() => true),
-      prefer: options.share.prefer ?? (() => true),
       spread: () => options.share!.spread ?? Infinity,
     },
     now: () => now,
@@ -182,8 +180,8 @@ Deno.test("Pool with share: a waiter joins a connection still in use when a user
   await p.end();
 });
 
-Deno.test("Pool with share: callers pack onto the busiest preferred connection once `spread` are lent", async () => {
-  const { p, created } = pool({ max: 4, share: { max: 3, prefer: () => true, spread: 1 } });
+Deno.test("Pool with share: callers pack onto the busiest connection once `spread` are lent", async () => {
+  const { p, created } = pool({ max: 4, share: { max: 3, spread: 1 } });
   const a = await p.acquire();
   assert.equal(await p.acquire(), a);
   assert.equal(await p.acquire(), a);
@@ -197,7 +195,7 @@ Deno.test("Pool with share: callers pack onto the busiest preferred connection o
 });
 
 Deno.test("Pool with share: below `spread` lent connections, idle ones are used first", async () => {
-  const { p, created } = pool({ max: 4, share: { max: 3, prefer: () => true, spread: 2 } });
+  const { p, created } = pool({ max: 4, share: { max: 3, spread: 2 } });
   const a = await p.acquire();
   const b = await p.acquire();
   assert.notEqual(a, b);
@@ -209,7 +207,7 @@ Deno.test("Pool with share: below `spread` lent connections, idle ones are used 
 });
 
 Deno.test("Pool with share: a caller alone neither joins nor is joined", async () => {
-  const { p, created } = pool({ max: 2, share: { max: 4, prefer: () => true, spread: 1 } });
+  const { p, created } = pool({ max: 2, share: { max: 4, spread: 1 } });
   const a = await p.acquire(true);
   const b = await p.acquire(); // does not join a
   assert.notEqual(a, b);
@@ -226,9 +224,9 @@ Deno.test("Pool with share: a caller alone neither joins nor is joined", async (
   await p.end();
 });
 
-Deno.test("Pool with share: a lent connection that does not prefer another user is not joined", async () => {
+Deno.test("Pool with share: a lent connection that cannot take another user now is not joined", async () => {
   const stuck = new Set<Conn>();
-  const { p } = pool({ max: 2, share: { max: 4, prefer: (c) => !stuck.has(c) } });
+  const { p } = pool({ max: 2, share: { max: 4, ok: (c) => !stuck.has(c) } });
   const a = await p.acquire();
   const b = await p.acquire();
   stuck.add(a);
