@@ -1,7 +1,7 @@
 /**
  * The wire side of a transaction burst, independent of the driver: `Writer` builds the frontend
  * messages (Parse, Bind, Execute, Close, Sync, Flush) of a whole burst into one buffer, and
- * `Burst` writes them and collects the replies the connection routes to it (see `pg.ts`).
+ * `Burst` writes them and collects the replies the connection routes to it (see `mux.ts`).
  */
 import { deferred } from "../deferred.ts";
 import type { ParamValue } from "./db.ts";
@@ -12,7 +12,7 @@ export type Write = (bytes: Uint8Array) => void;
 /**
  * One transaction's burst on a connection: every message is written at once (Close of evicted
  * statements, BEGIN, each statement as Parse?/Bind/Execute, COMMIT, Sync) and the replies, routed
- * here by the connection (`pg.ts`) until the burst's ReadyForQuery, are collected without an
+ * here by the connection (`mux.ts`) until the burst's ReadyForQuery, are collected without an
  * object per statement. With a `check`, the burst stops at a Flush; the end (COMMIT/ROLLBACK +
  * Sync) is written once the check has seen the results.
  *
