@@ -64,11 +64,6 @@ export class Burst {
   get done(): Promise<void> {
     return this.#done.promise;
   }
-  /** Whether the end of the transaction (and its Sync) is written. */
-  get ended(): boolean {
-    return this.#ended;
-  }
-
   /** Writes the burst's messages. */
   start(write: Write): void {
     this.#write = write;
