@@ -24,6 +24,17 @@ export interface MuxClient {
 export const QUICK_SHAPE_MS = 20;
 
 /**
+ * Bursts kept on the wire ahead of PostgreSQL. One submitted behind this many unanswered ones is
+ * held back, and everything held goes out in one write when the next answer arrives: PostgreSQL
+ * has work queued meanwhile, and under load one write (one system call, one wake-up of the
+ * backend) carries several transactions instead of one each. Below this depth nothing waits.
+ */
+export const WIRE_AHEAD = 2;
+
+/** Held bytes above this go out chunk by chunk (a large body is not copied to be joined). */
+const JOIN_MAX = 256 * 1024;
+
+/**
  * What each transaction shape (its statements' text) has been seen to do at the head of its
  * connection: how long it took (moving average, ms) and whether it failed lately. A failure
  * aborts every transaction written behind it (they are written again), so a shape that fails
@@ -59,7 +70,7 @@ export class ShapeTimes {
 
 /** pg's connection: the message events it emits once connected, and its socket. */
 export interface PgConnection {
-  readonly stream: { write(b: Uint8Array): boolean };
+  readonly stream: { write(b: Uint8Array): boolean; on(event: "data", listener: () => void): unknown };
   // deno-lint-ignore no-explicit-any
   on(event: string, listener: (msg: any) => void): unknown;
   removeAllListeners(event: string): void;
@@ -87,7 +98,11 @@ const QUERY_EVENTS = [
 export class Mux {
   readonly #client: MuxClient;
   readonly #write: (b: Uint8Array) => void;
+  readonly #socketWrite: (b: Uint8Array) => void;
   readonly #queue: Burst[] = [];
+  /** Bytes held back (see `WIRE_AHEAD`), in order, and their total length. */
+  #held: Uint8Array[] = [];
+  #heldBytes = 0;
   readonly #shapes: ShapeTimes;
   /** When the head burst became the head (its predecessor's answer, or its writing). */
   #headSince = 0;
@@ -97,7 +112,11 @@ export class Mux {
   constructor(client: MuxClient, con: PgConnection, shapes: ShapeTimes) {
     this.#client = client;
     this.#shapes = shapes;
-    this.#write = (b) => void con.stream.write(b);
+    const stream = con.stream;
+    this.#socketWrite = (b) => void stream.write(b);
+    this.#write = (b) => this.#send(b);
+    // pg's parser listens first: this runs once the chunk's messages have been handled.
+    stream.on("data", () => this.#flush());
     for (const e of QUERY_EVENTS) con.removeAllListeners(e);
     const head = () => this.#queue[0];
     con.on("parseComplete", () => head()?.parseComplete());
@@ -123,6 +142,38 @@ export class Mux {
    */
   moving(ms: number): boolean {
     return this.#queue.length === 0 || performance.now() - this.#headSince < ms;
+  }
+
+  /**
+   * Every byte for the connection goes through here, so held bytes keep their place: behind
+   * `WIRE_AHEAD` unanswered bursts (or other held bytes) they wait for the next answer.
+   */
+  #send(b: Uint8Array): void {
+    if (this.#held.length > 0 || this.#queue.length > WIRE_AHEAD) {
+      this.#held.push(b);
+      this.#heldBytes += b.length;
+    } else {
+      this.#socketWrite(b);
+    }
+  }
+
+  /** After each chunk of answers from PostgreSQL: what was held goes out, in one write. */
+  #flush(): void {
+    const held = this.#held;
+    if (held.length === 0) return;
+    this.#held = [];
+    if (held.length === 1 || this.#heldBytes > JOIN_MAX) {
+      for (const b of held) this.#socketWrite(b);
+    } else {
+      const all = new Uint8Array(this.#heldBytes);
+      let at = 0;
+      for (const b of held) {
+        all.set(b, at);
+        at += b.length;
+      }
+      this.#socketWrite(all);
+    }
+    this.#heldBytes = 0;
   }
 
   /** Writes a burst behind those already on the connection. */
@@ -194,6 +245,8 @@ export class Mux {
   /** The connection died: everything on it fails. */
   lost(err: Error): void {
     this.#client.pgrstDead = true;
+    this.#held = [];
+    this.#heldBytes = 0;
     for (const burst of this.#queue.splice(0)) burst.fail(err, true);
   }
 }

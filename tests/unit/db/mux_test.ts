@@ -4,17 +4,18 @@
  */
 import assert from "node:assert/strict";
 import { EventEmitter } from "node:events";
-import { Mux, type MuxClient, QUICK_SHAPE_MS, ShapeTimes } from "../../../lib/db/mux.ts";
+import { Mux, type MuxClient, QUICK_SHAPE_MS, ShapeTimes, WIRE_AHEAD } from "../../../lib/db/mux.ts";
 import { Burst } from "../../../lib/db/wire.ts";
 
 class FakeConnection extends EventEmitter {
   readonly written: Uint8Array[] = [];
-  readonly stream = {
+  /** The socket: what is written, and "data" once a chunk of replies has been handled. */
+  readonly stream = Object.assign(new EventEmitter(), {
     write: (b: Uint8Array) => {
       this.written.push(b);
       return true;
     },
-  };
+  });
   sendCopyFail(): void {}
 
   /** The frontend messages written since the last call: type letter, and a statement name. */
@@ -41,13 +42,26 @@ function setUp() {
   const client: MuxClient = { pgrstPrepared: new Map(), pgrstFixed: new Set() };
   const shapes = new ShapeTimes();
   const mux = new Mux(client, con, shapes);
+  // Each reply arrives as a chunk of its own, unless emitted inside `chunk`.
+  let inChunk = false;
+  const reply = (event: string, msg: unknown) => {
+    con.emit(event, msg);
+    if (!inChunk) con.stream.emit("data");
+  };
   const emit = {
-    parsed: () => con.emit("parseComplete", {}),
-    row: (...fields: (string | null)[]) => con.emit("dataRow", { fields }),
-    done: () => con.emit("commandComplete", {}),
+    parsed: () => reply("parseComplete", {}),
+    row: (...fields: (string | null)[]) => reply("dataRow", { fields }),
+    done: () => reply("commandComplete", {}),
     error: (code: string) =>
-      con.emit("errorMessage", Object.assign(new Error(code), { code, severity: "ERROR" })),
-    ready: (status: "I" | "T" | "E") => con.emit("readyForQuery", { status }),
+      reply("errorMessage", Object.assign(new Error(code), { code, severity: "ERROR" })),
+    ready: (status: "I" | "T" | "E") => reply("readyForQuery", { status }),
+    /** Several replies read in one chunk. */
+    chunk: (replies: () => void) => {
+      inChunk = true;
+      replies();
+      inChunk = false;
+      con.stream.emit("data");
+    },
   };
   return { con, client, shapes, mux, emit };
 }
@@ -84,8 +98,10 @@ Deno.test("Mux: a failure that leaves the transaction aborted sends the bursts b
   const checked = burst(2, [], false); // written up to a Flush: waits for its check
   for (const name of ["pgrst_a", "pgrst_b", "pgrst_old"]) client.pgrstPrepared!.set(name, true);
   for (const b of [failing, next, checked]) mux.submit(b);
-  con.take();
+  // Two bursts on the wire; the third is held until the first answer.
+  assert.deepEqual(con.take(), ["E", "E"]);
   emit.done(); // BEGIN
+  assert.deepEqual(con.take(), ["E"]);
   emit.error("22012"); // before its Parse completed
   await assert.rejects(failing.completed, /22012/);
   assert.equal(client.pgrstPrepared!.has("pgrst_a"), false); // never prepared after all
@@ -111,6 +127,54 @@ Deno.test("Mux: a failure that leaves the transaction aborted sends the bursts b
   assert.equal(con.take().length, 0); // nothing more: one ROLLBACK for the lot
   assert.equal(mux.depth, 0);
   assert.equal(client.pgrstDead, undefined);
+});
+
+Deno.test("Mux: bursts behind WIRE_AHEAD unanswered ones are held, then written together in order", async () => {
+  const { con, mux, emit } = setUp();
+  const bursts = [1, 2, 3, 4, 5].map((n) =>
+    new Burst([new Uint8Array([0x45, 0, 0, 0, 9, 0, 0, 0, n, 0])], [], 1, true)
+  );
+  for (const b of bursts) mux.submit(b);
+  assert.equal(WIRE_AHEAD, 2);
+  assert.deepEqual(con.written.map((b) => b[8]), [1, 2]);
+  // The first answer, read as one chunk: everything held goes out in one write, in order.
+  emit.chunk(() => {
+    emit.done();
+    emit.ready("I");
+  });
+  assert.deepEqual(con.written.slice(2).map((b) => [...b.filter((_, i) => i % 10 === 8)]), [[3, 4, 5]]);
+  for (const n of [2, 3, 4, 5]) {
+    emit.row(String(n));
+    emit.done();
+    emit.ready("I");
+  }
+  await Promise.all(bursts.map((b) => b.done));
+  assert.deepEqual(bursts.map((b) => b.results[0][0]?.[0]), [undefined, "2", "3", "4", "5"]);
+  assert.equal(con.written.length, 3);
+});
+
+Deno.test("Mux: held bytes above JOIN_MAX go out piece by piece, not copied into one", () => {
+  const { con, mux, emit } = setUp();
+  mux.submit(burst(1));
+  mux.submit(burst(1));
+  const big = new Uint8Array(300 * 1024);
+  mux.submit(new Burst([big], [], 1, true));
+  mux.submit(burst(1));
+  assert.equal(con.written.length, 2);
+  emit.done();
+  assert.equal(con.written.length, 4);
+  assert.equal(con.written[2], big); // the same bytes, not a copy
+});
+
+Deno.test("Mux: a lost connection drops what was held", async () => {
+  const { con, mux } = setUp();
+  const bursts = [burst(1), burst(1), burst(1)];
+  for (const b of bursts) mux.submit(b);
+  assert.equal(con.written.length, 2);
+  mux.lost(new Error("Connection terminated unexpectedly"));
+  con.stream.emit("data");
+  assert.equal(con.written.length, 2);
+  for (const b of bursts) await assert.rejects(b.done, /terminated/);
 });
 
 Deno.test("Mux: a failure that ends the transaction (at COMMIT) leaves the bursts behind it alone", async () => {
