@@ -24,6 +24,7 @@ import { buildMainQuery, renderMainQuery } from "./query/main_query.ts";
 import { buildOpenApiQueries } from "./query/openapi.ts";
 import { buildPreRequest, buildTxSettings } from "./query/tx_settings.ts";
 import { parseApiRequest } from "./request/api_request.ts";
+import { BodyBuffer, bodyReader } from "./request/body.ts";
 import { parsePreferences } from "./request/preferences.ts";
 import { type PgrstResponse, respond, respondInfo } from "./response/response.ts";
 import { respondOpenApi } from "./response/openapi.ts";
@@ -161,7 +162,8 @@ const STREAM_ABOVE = 64 * 1024;
 
 /**
  * The request body's bytes. `arrayBuffer()` holds every chunk and then their copy (a 10 MB body
- * costs ~35 MB); a large body with a Content-Length is copied chunk by chunk into its place.
+ * costs ~35 MB); a large body with a Content-Length is copied chunk by chunk into its place,
+ * through the runtime's own reader when it has one (Node).
  */
 async function readBody(request: Request): Promise<Uint8Array | null> {
   // GET and HEAD have no body (a fetch Request cannot carry one). Not touching `request.body`
@@ -173,22 +175,14 @@ async function readBody(request: Request): Promise<Uint8Array | null> {
   if (!Number.isSafeInteger(declared) || declared <= STREAM_ABOVE) {
     return new Uint8Array(await request.arrayBuffer());
   }
+  const read = bodyReader(request);
+  if (read !== undefined) return await read(declared);
   const stream = request.body;
   if (stream === null) return null;
-  let out = new Uint8Array(declared);
-  let at = 0;
+  const body = new BodyBuffer(declared);
   const reader = stream.getReader();
-  for (let r = await reader.read(); !r.done; r = await reader.read()) {
-    const chunk = r.value;
-    if (at + chunk.length > out.length) {
-      const grown = new Uint8Array(Math.max(out.length * 2, at + chunk.length));
-      grown.set(out.subarray(0, at));
-      out = grown;
-    }
-    out.set(chunk, at);
-    at += chunk.length;
-  }
-  return at === out.length ? out : out.subarray(0, at);
+  for (let r = await reader.read(); !r.done; r = await reader.read()) body.add(r.value);
+  return body.bytes();
 }
 
 /** A fetch `Response` only carries final statuses (200–599); `response.status` may ask for others. */
