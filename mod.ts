@@ -43,6 +43,7 @@ import { defaultConfig } from "./lib/config/config.ts";
 import type { AppConfig } from "./lib/config/types.ts";
 import type { Database } from "./lib/db/db.ts";
 import { startPgrst } from "./lib/pgrst.ts";
+import { type NodeIncoming, readFromIncoming } from "./lib/request/body.ts";
 import * as version from "./lib/version.ts";
 
 export type {
@@ -54,6 +55,7 @@ export type {
   Verbosity,
 } from "./lib/config/types.ts";
 export { type ErrorBody, type ErrorDetails, PgrstError } from "./lib/errors.ts";
+export type { NodeIncoming } from "./lib/request/body.ts";
 export type {
   Database,
   IsolationLevel,
@@ -83,10 +85,28 @@ export interface HandlerOptions {
   readonly database?: Database;
 }
 
+/**
+ * Node's `IncomingMessage` as `@hono/node-server` hands it to a fetch handler (its bindings'
+ * `incoming`); only the parts pgrst reads are named.
+ */
+export interface NodeBindings {
+  /** The `IncomingMessage` the request was made from. */
+  readonly incoming?: NodeIncoming;
+}
+
 /** The request handler returned by {@link createHandler}. */
 export interface PgrstHandler {
-  /** Answers one API request (paths as PostgREST sees them: `/items`, `/rpc/fn`, `/`). */
-  (request: Request): Promise<Response>;
+  /**
+   * Answers one API request (paths as PostgREST sees them: `/items`, `/rpc/fn`, `/`).
+   *
+   * On Node, `node.incoming` is the `IncomingMessage` the request was made from, as
+   * `@hono/node-server` passes it (`serve({ fetch: handler })` does this by itself): pgrst then
+   * reads a large body straight from it into one buffer, instead of through `request.body`,
+   * which on Node copies every chunk (a 10 MB body can cost three times that). Only pass it for a
+   * request that carries that message's own body; once anything has started reading the
+   * message, pgrst reads `request.body` as usual.
+   */
+  (request: Request, node?: NodeBindings): Promise<Response>;
   /** Reloads the schema cache (as `NOTIFY pgrst, 'reload schema'` does). */
   reloadSchema(): Promise<void>;
   /** Closes every database connection; the handler must not be used afterwards. */
@@ -112,6 +132,11 @@ export interface PgrstHandler {
  */
 export async function createHandler(options: HandlerOptions = {}): Promise<PgrstHandler> {
   const pgrst = await startPgrst({ config: defaultConfig(options.config), database: options.database });
-  const handler = (request: Request) => pgrst.handler(request);
+  const handler = (request: Request, node?: NodeBindings) => {
+    // Deno.serve and others pass their own second argument: only an `incoming` with `on` counts.
+    const incoming = node?.incoming;
+    if (incoming !== undefined && typeof incoming.on === "function") readFromIncoming(request, incoming);
+    return pgrst.handler(request);
+  };
   return Object.assign(handler, { reloadSchema: pgrst.reloadSchema, close: pgrst.close });
 }

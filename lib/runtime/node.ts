@@ -4,12 +4,11 @@
  * `@hono/node-server`; nothing here is specific to Deno, so it also runs under Deno as it is.
  */
 import { createAdaptorServer, type Http2Bindings, type HttpBindings } from "@hono/node-server";
-import type { Readable } from "node:stream";
 import { chmod, mkdir, readFile, rm } from "node:fs/promises";
 import type { AddressInfo } from "node:net";
 import process from "node:process";
 import type { Runtime, ServeOptions, Server } from "./runtime.ts";
-import { BodyBuffer, setBodyReader } from "../request/body.ts";
+import { readFromIncoming } from "../request/body.ts";
 
 /** How long `close()` waits for in-flight requests before dropping the connections. */
 const CLOSE_GRACE_MS = 5_000;
@@ -17,9 +16,7 @@ const CLOSE_GRACE_MS = 5_000;
 async function serve(options: ServeOptions, handler: (req: Request) => Promise<Response>): Promise<Server> {
   const server = createAdaptorServer({
     fetch: (req: Request, env: HttpBindings | Http2Bindings) => {
-      if (req.method !== "GET" && req.method !== "HEAD") {
-        setBodyReader(req, (declared) => readIncoming(env.incoming, declared));
-      }
+      readFromIncoming(req, env.incoming);
       return handler(req);
     },
   });
@@ -55,25 +52,6 @@ async function serve(options: ServeOptions, handler: (req: Request) => Promise<R
         (server as { closeIdleConnections?: () => void }).closeIdleConnections?.();
       }),
   };
-}
-
-/**
- * A body straight from Node's `IncomingMessage`, into one buffer of its declared size: not through
- * `Request.body`, whose `Readable.toWeb` copies every chunk on top of the chunks themselves.
- */
-function readIncoming(
-  incoming: Readable & { readonly complete: boolean },
-  declared: number,
-): Promise<Uint8Array> {
-  return new Promise((resolve, reject) => {
-    const body = new BodyBuffer(declared);
-    incoming.on("data", (chunk: Uint8Array) => body.add(chunk));
-    incoming.once("end", () => resolve(body.bytes()));
-    incoming.once("error", reject);
-    incoming.once("close", () => {
-      if (!incoming.complete) reject(new Error("Client connection prematurely closed."));
-    });
-  });
 }
 
 export const nodeRuntime: Runtime = {
