@@ -201,16 +201,17 @@ function toResponse(
   const headers = res.headers;
   const has = (name: string) => headers.some(([k]) => k.length === name.length && k.toLowerCase() === name);
   // A string body would make `Response` add `Content-Type: text/plain` to responses that have
-  // none (a 201 without representation); bytes do not.
-  const body = res.body === null || request.method === "HEAD"
+  // none; bytes do not. An empty body is no body (a 201 without representation): @hono/node-server
+  // gives any body without a Content-Type `text/plain`. Content-Length stays as set.
+  const body = res.body === null || res.body.length === 0 || request.method === "HEAD"
     ? null
     : typeof res.body !== "string" || has("content-type")
     ? res.body
     : encoder.encode(res.body);
   // Headers are added to the `Response` one by one: handing `Response` a header list costs ~3 µs
-  // more per request (the init goes through WebIDL's generic sequence conversion). Values are
-  // byte strings already (`headerBytes`): text from the database goes out as UTF-8. A string body
-  // came with its Content-Type, which replaces the constructor's `text/plain`.
+  // more per request on Deno (the init goes through WebIDL's generic sequence conversion). Values
+  // are byte strings already (`headerBytes`): text from the database goes out as UTF-8. A string
+  // body came with its Content-Type, which replaces the constructor's `text/plain`.
   const response = new Response(body, { status: res.status });
   const out = response.headers;
   let typed = typeof body !== "string";

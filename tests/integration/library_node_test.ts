@@ -58,6 +58,17 @@ Deno.test("on @hono/node-server small bodies and reads answer as usual", async (
   });
   assert.equal(post.status, 201);
   assert.deepEqual(await post.json(), [{ id: 5000, name: "small", data: null }]);
+  // No representation: an empty body and no Content-Type (not the `text/plain` that
+  // @hono/node-server's Response gives a body without one).
+  const minimal = await fetch(`${base}/bulk_rows`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ id: 5001, name: "minimal", data: null }),
+  });
+  assert.equal(minimal.status, 201);
+  assert.equal(minimal.headers.get("content-type"), null);
+  assert.equal(minimal.headers.get("content-length"), "0");
+  assert.equal(await minimal.text(), "");
   const get = await fetch(`${base}/bulk_rows?id=eq.5000&select=name`);
   assert.deepEqual(await get.json(), [{ name: "small" }]);
 });
