@@ -71,9 +71,10 @@ export interface NodeIncoming {
  */
 export function readFromIncoming(request: Request, incoming: NodeIncoming): void {
   if (request.method === "GET" || request.method === "HEAD") return;
-  if (request.bodyUsed || (incoming.readableFlowing ?? null) !== null || incoming.readableDidRead === true) {
-    return;
-  }
+  // `readableFlowing` turns from `null` to a boolean once anything reads the message.
+  if (
+    request.bodyUsed || typeof incoming.readableFlowing === "boolean" || incoming.readableDidRead === true
+  ) return;
   setBodyReader(request, (declared) => readIncoming(incoming, declared));
 }
 
